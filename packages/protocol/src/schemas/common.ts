@@ -1,0 +1,44 @@
+/** Building blocks shared by every route schema: ids, money, timestamps, pagination and the error body. */
+import { type Static, Type } from '@sinclair/typebox';
+import { MAX_MONEY } from '../money';
+
+export const Uuid = Type.String({ format: 'uuid', description: 'A UUID' });
+export const ItemId = Type.Integer({ minimum: 1, maximum: 2147483647, description: 'A catalog item id' });
+export const Money = Type.Integer({
+  minimum: 0,
+  maximum: MAX_MONEY,
+  description: 'Integer minor units: 1 credit = 100 units',
+});
+export const SignedMoney = Type.Integer({
+  minimum: -MAX_MONEY,
+  maximum: MAX_MONEY,
+  description: 'Signed integer minor units',
+});
+export const Timestamp = Type.String({ format: 'date-time', description: 'ISO-8601, UTC' });
+
+export const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 20 });
+export const Cursor = Type.String({ minLength: 1, maxLength: 200, description: 'Opaque cursor from the previous page' });
+export const PageQuery = Type.Object({ limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) }, { additionalProperties: false });
+export type PageQuery = Static<typeof PageQuery>;
+export const NextCursor = Type.Union([Type.String(), Type.Null()]);
+
+export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+export const ItemIdParams = Type.Object({ id: ItemId }, { additionalProperties: false });
+export const ItemIdParam = Type.Object({ itemId: ItemId }, { additionalProperties: false });
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Optional(Type.Unknown()),
+    }),
+  },
+  { $id: 'ErrorBody', description: 'Every error response' },
+);
+export type ErrorBody = Static<typeof ErrorBody>;
+
+/** Header every money move accepts: 1..128 printable ASCII characters. */
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x20-\\x7E]+$' })),
+});

@@ -1,0 +1,7 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+export const Readiness = Type.Object({
+  database: Type.Union([Type.Literal('ok'), Type.Literal('down')]),
+  redis: Type.Union([Type.Literal('ok'), Type.Literal('down'), Type.Literal('off')]),
+});
+export type Readiness = Static<typeof Readiness>;
