@@ -1,0 +1,288 @@
+/**
+ * The typed client of the MetaGameplay HTTP API (shared/API.md), for Node and browsers alike: only
+ * `fetch`, `AbortController` and `crypto` are used. Request and response types come from
+ * @metagameplay/protocol, so a contract change breaks the build here rather than a player's game.
+ * Responses are typed, not re-validated: the server validates them against the same schemas.
+ *
+ * Money moves (buy, sell, grant) draw one Idempotency-Key per call and send it on every retry of
+ * that call: however many attempts a flaky network causes, the server does the purchase at most once.
+ */
+import type {
+  BalanceResponse,
+  BuyBody,
+  BuyResponse,
+  CreateItemBody,
+  Credentials,
+  GrantBody,
+  GrantResponse,
+  ItemResponse,
+  OwnedItemPage,
+  PrivatePlayer,
+  PublicPlayer,
+  Readiness,
+  SellResponse,
+  SessionResponse,
+  ShopItem,
+  ShopPage,
+  TransactionPage,
+  UpdateItemBody,
+} from '@metagameplay/protocol';
+import { ApiError, isApiError, NetworkError } from './errors';
+import { newIdempotencyKey } from './idempotency-key';
+import { normalizePolicy, type RetryInfo, type RetryMode, type RetryPolicy } from './retry';
+import { apiErrorFromResponse, HttpTransport, type HttpMethod, type QueryValue } from './transport';
+
+export interface ApiClientOptions {
+  /** Server root, e.g. 'http://127.0.0.1:8080' (without /api/v1). */
+  baseUrl: string;
+  token?: string | null;
+  /** Per attempt, including reading the body. Default 8000. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  fetch?: typeof fetch;
+  onRetry?: (info: RetryInfo) => void;
+  sleep?: (ms: number) => Promise<void>;
+  /** Jitter source in [0, 1). Default Math.random. */
+  random?: () => number;
+  /** Default: a random UUID. */
+  newIdempotencyKey?: () => string;
+}
+
+export interface PageQuery {
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ShopQuery extends PageQuery {
+  search?: string;
+}
+
+export interface MoneyMoveOptions {
+  /** Reuse a key to make a repeat of an earlier call (e.g. after a crash) safe; default: a fresh one. */
+  idempotencyKey?: string;
+}
+
+export interface BuyOptions extends MoneyMoveOptions {
+  /** Refuse with 409 PRICE_CHANGED if the catalog price is no longer this. */
+  expectedPrice?: number;
+}
+
+export interface AdminApi {
+  createItem(body: CreateItemBody): Promise<ItemResponse>;
+  updateItem(id: number, body: UpdateItemBody): Promise<ItemResponse>;
+  deleteItem(id: number): Promise<void>;
+  grantCredits(playerId: string, body: GrantBody, options?: MoneyMoveOptions): Promise<GrantResponse>;
+}
+
+const API = '/api/v1';
+const DEFAULT_TIMEOUT_MS = 8000;
+
+interface Call {
+  method: HttpMethod;
+  path: string;
+  retry: RetryMode;
+  query?: Readonly<Record<string, QueryValue>>;
+  body?: unknown;
+  idempotencyKey?: string;
+}
+
+export class ApiClient {
+  /** The session token: set by register and login, cleared by logout. */
+  token: string | null;
+  readonly admin: AdminApi;
+  private readonly http: HttpTransport;
+  private readonly makeIdempotencyKey: () => string;
+
+  constructor(options: ApiClientOptions) {
+    const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.token = options.token ?? null;
+    this.makeIdempotencyKey = options.newIdempotencyKey ?? newIdempotencyKey;
+    this.http = new HttpTransport({
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      retry: normalizePolicy(options.retry),
+      fetch: fetchImpl,
+      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      random: options.random ?? Math.random,
+      onRetry: options.onRetry,
+    });
+    this.admin = {
+      createItem: (body) => this.call({ method: 'POST', path: `${API}/admin/items`, body, retry: 'once' }),
+      updateItem: (id, body) =>
+        this.call({ method: 'PATCH', path: `${API}/admin/items/${segment(id)}`, body, retry: 'idempotent' }),
+      deleteItem: (id) =>
+        this.call({ method: 'DELETE', path: `${API}/admin/items/${segment(id)}`, retry: 'idempotent' }),
+      grantCredits: (playerId, body, moveOptions) =>
+        this.call({
+          method: 'POST',
+          path: `${API}/admin/players/${segment(playerId)}/credits`,
+          body,
+          retry: 'idempotent',
+          idempotencyKey: moveOptions?.idempotencyKey ?? this.makeIdempotencyKey(),
+        }),
+    };
+  }
+
+  // --- accounts -------------------------------------------------------------------------------------
+
+  /**
+   * Register and login are not idempotent (each success grants a login bonus), so they are retried
+   * only when the server certainly did nothing: connection refused, 429, 503 (see RetryMode 'once').
+   */
+  async register(nickname: string, password: string): Promise<SessionResponse> {
+    return this.startSession('register', { nickname, password });
+  }
+
+  async login(nickname: string, password: string): Promise<SessionResponse> {
+    return this.startSession('login', { nickname, password });
+  }
+
+  /** Revokes the token on the server; the local token is cleared whatever happens. */
+  async logout(): Promise<void> {
+    const token = this.token;
+    if (token === null) return;
+    try {
+      await this.http.request<undefined>({
+        method: 'POST',
+        path: `${API}/auth/logout`,
+        token,
+        retry: 'idempotent',
+      });
+    } catch (error) {
+      if (!isApiError(error, 'UNAUTHENTICATED')) throw error;
+    } finally {
+      if (this.token === token) this.token = null;
+    }
+  }
+
+  // --- the player -----------------------------------------------------------------------------------
+
+  async me(): Promise<PrivatePlayer> {
+    return this.get(`${API}/me`);
+  }
+
+  async balance(): Promise<BalanceResponse> {
+    return this.get(`${API}/me/balance`);
+  }
+
+  async myItems(query: PageQuery = {}): Promise<OwnedItemPage> {
+    return this.get(`${API}/me/items`, { limit: query.limit, cursor: query.cursor });
+  }
+
+  async transactions(query: PageQuery = {}): Promise<TransactionPage> {
+    return this.get(`${API}/me/transactions`, { limit: query.limit, cursor: query.cursor });
+  }
+
+  async sell(itemId: number, options: MoneyMoveOptions = {}): Promise<SellResponse> {
+    return this.call({
+      method: 'POST',
+      path: `${API}/me/items/${segment(itemId)}/sell`,
+      retry: 'idempotent',
+      idempotencyKey: options.idempotencyKey ?? this.makeIdempotencyKey(),
+    });
+  }
+
+  async player(id: string): Promise<PublicPlayer> {
+    return this.get(`${API}/players/${segment(id)}`);
+  }
+
+  // --- the shop -------------------------------------------------------------------------------------
+
+  /** The catalog is public and cacheable: pages are revalidated with If-None-Match. */
+  async shopItems(query: ShopQuery = {}): Promise<ShopPage> {
+    return this.http.request({
+      method: 'GET',
+      path: `${API}/shop/items`,
+      query: { limit: query.limit, cursor: query.cursor, search: query.search },
+      token: this.token,
+      retry: 'idempotent',
+      conditional: true,
+    });
+  }
+
+  async shopItem(id: number): Promise<ShopItem> {
+    return this.get(`${API}/shop/items/${segment(id)}`);
+  }
+
+  async buy(itemId: number, options: BuyOptions = {}): Promise<BuyResponse> {
+    const body: BuyBody | undefined =
+      options.expectedPrice === undefined ? undefined : { expectedPrice: options.expectedPrice };
+    return this.call({
+      method: 'POST',
+      path: `${API}/shop/items/${segment(itemId)}/buy`,
+      body,
+      retry: 'idempotent',
+      idempotencyKey: options.idempotencyKey ?? this.makeIdempotencyKey(),
+    });
+  }
+
+  // --- operations -----------------------------------------------------------------------------------
+
+  /** True while the server process answers `/healthz` with 2xx; false on any failure. Never retried. */
+  async health(): Promise<boolean> {
+    try {
+      await this.http.send({ method: 'GET', path: '/healthz', retry: 'never', parseBody: false });
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError || error instanceof NetworkError) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The readiness report. The server answers 503 with the same shape when the database is down; that
+   * report is returned too (check `database`), so only an unreachable server or an unexpected body throws.
+   */
+  async ready(): Promise<Readiness> {
+    const response = await this.http.send({
+      method: 'GET',
+      path: '/readyz',
+      retry: 'never',
+      accept: (status) => (status >= 200 && status < 300) || status === 503,
+    });
+    if (isReadiness(response.body)) return response.body;
+    if (response.status === 503) {
+      throw apiErrorFromResponse(503, response.headers, { ok: true, value: response.body });
+    }
+    throw new ApiError(
+      response.status,
+      'INTERNAL_ERROR',
+      'The server sent a readiness report of unknown shape',
+    );
+  }
+
+  // --- plumbing -------------------------------------------------------------------------------------
+
+  private async startSession(
+    action: 'register' | 'login',
+    credentials: Credentials,
+  ): Promise<SessionResponse> {
+    const session = await this.http.request<SessionResponse>({
+      method: 'POST',
+      path: `${API}/auth/${action}`,
+      body: credentials,
+      retry: 'once',
+    });
+    this.token = session.token;
+    return session;
+  }
+
+  private async get<T>(path: string, query?: Readonly<Record<string, QueryValue>>): Promise<T> {
+    return this.call({ method: 'GET', path, query, retry: 'idempotent' });
+  }
+
+  private async call<T>(call: Call): Promise<T> {
+    return this.http.request<T>({ ...call, token: this.token });
+  }
+}
+
+/** A path segment from an id, so an odd player id can never reach another route. */
+function segment(id: string | number): string {
+  return encodeURIComponent(String(id));
+}
+
+function isReadiness(body: unknown): body is Readiness {
+  if (typeof body !== 'object' || body === null) return false;
+  const report = body as Partial<Record<keyof Readiness, unknown>>;
+  return typeof report.database === 'string' && typeof report.redis === 'string';
+}
