@@ -1,0 +1,115 @@
+/**
+ * The root of the console game: which screen is up, the signed-in pilot, and the connection state
+ * (the client's retry notices and the "cannot reach the galaxy" choice). Screens reach all of it
+ * through `GameContext`; the outage dialog takes the keyboard while it is shown.
+ */
+import type { PrivatePlayer } from '@metagameplay/protocol';
+import { useApp, useInput } from 'ink';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { GameApi } from './game-api';
+import {
+  GameContext,
+  type GameContextValue,
+  type RetryStatus,
+  type ScreenName,
+  type Session,
+} from './game-context';
+import type { Messages } from './i18n/index';
+import { RequestGate } from './logic/request-gate';
+import { HistoryScreen } from './screens/history-screen';
+import { HomeScreen } from './screens/home-screen';
+import { InventoryScreen } from './screens/inventory-screen';
+import { LoginScreen } from './screens/login-screen';
+import { ShopScreen } from './screens/shop-screen';
+
+export type RetryListener = (info: RetryStatus) => void;
+
+export interface AppProps {
+  api: GameApi;
+  t: Messages;
+  /** Subscribes to the client's retry notices; returns the unsubscribe function. */
+  subscribeRetry: (listener: RetryListener) => () => void;
+}
+
+export function App({ api, t, subscribeRetry }: AppProps) {
+  const { exit } = useApp();
+  const [screen, setScreen] = useState<ScreenName>('login');
+  const [loginInfo, setLoginInfo] = useState<string | null>(null);
+  // Changing the key remounts the login screen with a fresh form after each logout or expiry.
+  const [loginVisit, setLoginVisit] = useState(0);
+  const [session, setSession] = useState<Session | null>(null);
+  const [retry, setRetry] = useState<RetryStatus | null>(null);
+  const [offline, setOffline] = useState(false);
+
+  const endSession = (info: string): void => {
+    setSession(null);
+    setLoginInfo(info);
+    setLoginVisit((n) => n + 1);
+    setScreen('login');
+  };
+  const endSessionRef = useRef(endSession);
+  endSessionRef.current = endSession;
+
+  const gate = useMemo(
+    () =>
+      new RequestGate({
+        onOffline: () => {
+          setRetry(null);
+          setOffline(true);
+        },
+        onSettled: () => setRetry(null),
+        onSessionExpired: () => endSessionRef.current(t.login.sessionExpired),
+      }),
+    [t],
+  );
+
+  useEffect(() => subscribeRetry((info) => setRetry(info)), [subscribeRetry]);
+
+  useInput(
+    (input) => {
+      const letter = input.toLowerCase();
+      if (letter === 'r' || letter === 'к') {
+        setOffline(false);
+        gate.retry();
+      } else if (letter === 'q' || letter === 'й') {
+        exit();
+      }
+    },
+    { isActive: offline },
+  );
+
+  const context: GameContextValue = {
+    t,
+    api,
+    gate,
+    session,
+    retry,
+    offline,
+    inputActive: !offline,
+    go: setScreen,
+    beginSession: (player: PrivatePlayer, loginBonus: number) => {
+      setSession({ player, loginBonus });
+      setLoginInfo(null);
+      setScreen('home');
+    },
+    updatePlayer: (patch) => setSession((s) => (s ? { ...s, player: { ...s.player, ...patch } } : s)),
+    endSession,
+    quit: () => exit(),
+  };
+
+  return (
+    <GameContext.Provider value={context}>
+      {screen === 'login' || session === null ? (
+        <LoginScreen key={loginVisit} info={loginInfo} />
+      ) : screen === 'home' ? (
+        <HomeScreen />
+      ) : screen === 'shop' ? (
+        <ShopScreen />
+      ) : screen === 'inventory' ? (
+        <InventoryScreen />
+      ) : (
+        <HistoryScreen />
+      )}
+    </GameContext.Provider>
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * What every screen may reach: the texts, the server (only through the request gate), the signed-in
+ * pilot, the connection state, and navigation. Provided by `app.tsx`.
+ */
+import type { PrivatePlayer } from '@metagameplay/protocol';
+import { createContext, useContext } from 'react';
+import type { GameApi } from './game-api';
+import type { Messages } from './i18n/index';
+import type { RequestGate } from './logic/request-gate';
+
+export type ScreenName = 'login' | 'home' | 'shop' | 'inventory' | 'history';
+
+export interface RetryStatus {
+  attempt: number;
+  maxAttempts: number;
+}
+
+export interface Session {
+  player: PrivatePlayer;
+  /** The bonus the last login earned, in units; shown on the home screen. */
+  loginBonus: number;
+}
+
+export interface GameContextValue {
+  t: Messages;
+  api: GameApi;
+  gate: RequestGate;
+  session: Session | null;
+  retry: RetryStatus | null;
+  offline: boolean;
+  /** Screens listen to keys only while this is true (not while the outage dialog is up). */
+  inputActive: boolean;
+  go(screen: ScreenName): void;
+  beginSession(player: PrivatePlayer, loginBonus: number): void;
+  updatePlayer(patch: Partial<PrivatePlayer>): void;
+  /** Back to login, with a line to show there. */
+  endSession(info: string): void;
+  quit(): void;
+}
+
+export const GameContext = createContext<GameContextValue | null>(null);
+
+export function useGame(): GameContextValue {
+  const value = useContext(GameContext);
+  if (value === null) throw new Error('useGame outside <GameContext>');
+  return value;
+}

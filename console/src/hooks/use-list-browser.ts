@@ -1,0 +1,70 @@
+/**
+ * Binds the pure list browser (logic/list-browser.ts) to the server: runs its page requests through
+ * the request gate and feeds the answers back. The fetch function is read at request time, so a
+ * screen may change what it fetches (a new search) and call `reset()`.
+ */
+import { useCallback, useRef, useState } from 'react';
+import { useGame } from '../game-context';
+import {
+  applyPage,
+  dropRequest,
+  emptyList,
+  firstPage,
+  type ListMove,
+  type ListState,
+  type ListStep,
+  mapItems,
+  moveInList,
+  type Page,
+  type PageRequest,
+  reloadPage,
+} from '../logic/list-browser';
+
+export interface ListBrowser<T> {
+  state: ListState<T>;
+  move(move: ListMove): void;
+  reset(): void;
+  reload(): void;
+  update(change: (item: T) => T): void;
+}
+
+export function useListBrowser<T>(
+  fetchPage: (cursor: string | null) => Promise<Page<T>>,
+  onFailure: (error: unknown) => void,
+): ListBrowser<T> {
+  const { gate } = useGame();
+  const [state, setState] = useState<ListState<T>>(emptyList);
+  const current = useRef(state);
+  const fetchRef = useRef(fetchPage);
+  fetchRef.current = fetchPage;
+  const failureRef = useRef(onFailure);
+  failureRef.current = onFailure;
+
+  const commit = useCallback((next: ListState<T>) => {
+    current.current = next;
+    setState(next);
+  }, []);
+
+  function perform(step: ListStep<T>): void {
+    commit(step.state);
+    if (step.request) void load(step.request);
+  }
+
+  async function load(request: PageRequest): Promise<void> {
+    const outcome = await gate.run(() => fetchRef.current(request.cursor));
+    if (outcome.ok) {
+      perform(applyPage(current.current, request, outcome.value));
+    } else {
+      commit(dropRequest(current.current, request));
+      if (!outcome.handled) failureRef.current(outcome.error);
+    }
+  }
+
+  return {
+    state,
+    move: (move) => perform(moveInList(current.current, move)),
+    reset: () => perform(firstPage(current.current)),
+    reload: () => perform(reloadPage(current.current)),
+    update: (change) => commit(mapItems(current.current, change)),
+  };
+}

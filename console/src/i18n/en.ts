@@ -1,0 +1,129 @@
+/**
+ * Every English text of the console game, in one place. `ru.ts` must provide the same keys (the
+ * `Messages` type derived from this object enforces it); texts with values are small functions.
+ */
+export const en = {
+  title: 'MetaGameplay — Economic simulator of the Galaxy',
+  credits: (amount: string) => `${amount} cr`,
+  loading: 'Contacting the galaxy…',
+  pressAnyKey: 'Press any key',
+
+  login: {
+    heading: 'Identify yourself, pilot',
+    nickname: 'Nickname: ',
+    password: 'Password: ',
+    confirmPassword: 'Repeat password: ',
+    checking: 'Checking your papers…',
+    creating: 'Registering a new pilot…',
+    offerCreate: (nickname: string) =>
+      `No pilot named "${nickname}" flies in this galaxy. Create this pilot? [Y]es / [N]o`,
+    newPilotPassword: 'Choose a password for your new pilot (8..128 characters).',
+    confirmHint: 'Type the same password again to confirm.',
+    passwordsDiffer: 'The passwords do not match — choose the password again.',
+    keys: 'Enter next · Esc back · Ctrl+C quit',
+    offerKeys: 'Y create the pilot · N choose another nickname',
+    sessionExpired: 'Your session has expired — please log in again.',
+    loggedOut: 'You left the bridge. Fly safe, pilot.',
+  },
+
+  validation: {
+    nicknameLength: 'A nickname has 3 to 32 characters.',
+    nicknameChars: 'A nickname may hold only letters, digits, "_" and "-".',
+    passwordLength: 'A password has 8 to 128 characters.',
+  },
+
+  home: {
+    welcome: (nickname: string) => `Welcome aboard, ${nickname}!`,
+    bonus: (amount: string) => `Login bonus: +${amount} credits landed in your hold.`,
+    balance: 'Credits',
+    power: 'Power',
+    rating: 'Rating',
+    items: 'Items',
+    menu: ['Shop', 'Inventory (sell)', 'Transaction history', 'Refresh', 'Log out', 'Quit'],
+    keys: '↑↓ choose · Enter open · 1-6 shortcut · Q quit',
+  },
+
+  shop: {
+    heading: 'Shop',
+    search: 'Search: ',
+    searchHint: '(type to search)',
+    empty: 'Nothing matches in this sector.',
+    columns: { name: 'Item', price: 'Price', power: 'Power' },
+    owned: 'owned',
+    page: (page: number, more: boolean) => `Page ${page}${more ? ' · more →' : ' · end'}`,
+    balance: (amount: string) => `Your credits: ${amount}`,
+    keys: '↑↓ move · PgUp/PgDn page · type to search · Enter buy · Esc back',
+    confirm: (name: string, price: string, after: string) =>
+      `Buy "${name}" for ${price} credits? Balance after: ${after} credits. [Y]es / [N]o`,
+    bought: (name: string) => `Item bought — you grow stronger! "${name}" is yours.`,
+    buying: 'Closing the deal…',
+    alreadyOwned: 'You already have this item.',
+    cannotAfford: (need: string, have: string) => `Not enough credits: it costs ${need}, you have ${have}.`,
+  },
+
+  inventory: {
+    heading: 'Inventory',
+    empty: 'Your hold is empty. Visit the shop!',
+    columns: { name: 'Item', sellPrice: 'Sells for', power: 'Power' },
+    keys: '↑↓ move · PgUp/PgDn page · Enter sell · Esc back',
+    confirm: (name: string, price: string, after: string) =>
+      `Sell "${name}" for ${price} credits? Balance after: ${after} credits. [Y]es / [N]o`,
+    sold: (name: string, amount: string) =>
+      `Sold — credits are in your hold. "${name}" brought ${amount} credits.`,
+    selling: 'Closing the deal…',
+  },
+
+  history: {
+    heading: 'Transaction history',
+    empty: 'No transactions yet.',
+    columns: { when: 'When', type: 'Type', amount: 'Amount', balanceAfter: 'Balance after', item: 'Item' },
+    keys: '↑↓ move · PgUp/PgDn page · Esc back',
+    types: {
+      login_bonus: 'login bonus',
+      purchase: 'purchase',
+      sale: 'sale',
+      battle_stake: 'battle stake',
+      battle_payout: 'battle payout',
+      battle_refund: 'battle refund',
+      admin_grant: 'admin grant',
+    },
+  },
+
+  connection: {
+    retrying: (attempt: number, max: number) => `Cannot reach the galaxy — retrying (${attempt}/${max})…`,
+    lost: 'Cannot reach the galaxy. The server does not answer.',
+    choice: '[R] retry · [Q] quit',
+  },
+
+  errors: {
+    alreadyOwned: 'You already have this item.',
+    insufficientFunds: (need: string, have: string) => `Not enough credits: need ${need}, you have ${have}.`,
+    insufficientFundsPlain: 'Not enough credits for that.',
+    priceChanged: (price: string) =>
+      `The price has just changed to ${price} credits — look again before buying.`,
+    priceChangedPlain: 'The price has just changed — look again before buying.',
+    notOwned: 'You do not own this item (any more).',
+    itemNotFound: 'This item is no longer traded in the galaxy.',
+    invalidCredentials: 'Wrong password, pilot.',
+    playerNotFound: 'No pilot with that nickname.',
+    nicknameTaken: 'That nickname was just taken — choose another.',
+    validation: 'The galaxy rejected that input — check it and try again.',
+    rateLimited: (seconds: number) => `Too many attempts — wait ${seconds} s and try again.`,
+    rateLimitedPlain: 'Too many attempts — wait a little and try again.',
+    unexpected: (code: string) => `Something went wrong out there (${code}). Try again.`,
+  },
+
+  cli: {
+    usage:
+      'Usage: npm run console -- [--server URL] [--lang en|ru]\n' +
+      '  --server URL  game server (default: $METAGAMEPLAY_URL or http://127.0.0.1:8080)\n' +
+      '  --lang en|ru  language (default: from LANG, else English)',
+    notATerminal: 'MetaGameplay needs an interactive terminal (a TTY) to run.',
+    crashed:
+      'MetaGameplay hit an unexpected problem and had to stop. Your credits and items are safe on the server.',
+    goodbye: 'Goodbye, pilot.',
+  },
+};
+
+/** The shape every language must fill in. */
+export type Messages = typeof en;

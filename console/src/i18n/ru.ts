@@ -1,0 +1,129 @@
+/** Every Russian text of the console game; the `Messages` type keeps its keys in step with `en.ts`. */
+import type { Messages } from './en';
+
+export const ru: Messages = {
+  title: 'MetaGameplay — Экономический симулятор Галактики',
+  credits: (amount) => `${amount} кр`,
+  loading: 'Связываемся с галактикой…',
+  pressAnyKey: 'Нажмите любую клавишу',
+
+  login: {
+    heading: 'Назовите себя, пилот',
+    nickname: 'Никнейм: ',
+    password: 'Пароль: ',
+    confirmPassword: 'Повторите пароль: ',
+    checking: 'Проверяем документы…',
+    creating: 'Регистрируем нового пилота…',
+    offerCreate: (nickname) => `Пилота «${nickname}» в этой галактике нет. Создать пилота? [Y] да / [N] нет`,
+    newPilotPassword: 'Придумайте пароль для нового пилота (от 8 до 128 символов).',
+    confirmHint: 'Введите тот же пароль ещё раз для подтверждения.',
+    passwordsDiffer: 'Пароли не совпадают — придумайте пароль заново.',
+    keys: 'Enter далее · Esc назад · Ctrl+C выход',
+    offerKeys: 'Y создать пилота · N выбрать другой никнейм',
+    sessionExpired: 'Сессия истекла — войдите снова.',
+    loggedOut: 'Вы покинули мостик. Счастливого полёта, пилот.',
+  },
+
+  validation: {
+    nicknameLength: 'Никнейм — от 3 до 32 символов.',
+    nicknameChars: 'В никнейме допустимы только буквы, цифры, «_» и «-».',
+    passwordLength: 'Пароль — от 8 до 128 символов.',
+  },
+
+  home: {
+    welcome: (nickname) => `Добро пожаловать на борт, ${nickname}!`,
+    bonus: (amount) => `Бонус за вход: +${amount} кредитов поступило в трюм.`,
+    balance: 'Кредиты',
+    power: 'Мощь',
+    rating: 'Рейтинг',
+    items: 'Предметы',
+    menu: [
+      'Магазин',
+      'Инвентарь (продажа)',
+      'История операций',
+      'Обновить',
+      'Выйти из аккаунта',
+      'Выход из игры',
+    ],
+    keys: '↑↓ выбор · Enter открыть · 1-6 быстрый выбор · Q выход',
+  },
+
+  shop: {
+    heading: 'Магазин',
+    search: 'Поиск: ',
+    searchHint: '(печатайте для поиска)',
+    empty: 'В этом секторе ничего не найдено.',
+    columns: { name: 'Предмет', price: 'Цена', power: 'Мощь' },
+    owned: 'есть',
+    page: (page, more) => `Страница ${page}${more ? ' · далее →' : ' · конец'}`,
+    balance: (amount) => `Ваши кредиты: ${amount}`,
+    keys: '↑↓ выбор · PgUp/PgDn страницы · печатайте для поиска · Enter купить · Esc назад',
+    confirm: (name, price, after) =>
+      `Купить «${name}» за ${price} кредитов? Баланс после покупки: ${after} кредитов. [Y] да / [N] нет`,
+    bought: (name) => `Предмет куплен — вы становитесь сильнее! «${name}» теперь ваш.`,
+    buying: 'Заключаем сделку…',
+    alreadyOwned: 'У вас уже есть этот предмет.',
+    cannotAfford: (need, have) => `Недостаточно кредитов: цена ${need}, у вас ${have}.`,
+  },
+
+  inventory: {
+    heading: 'Инвентарь',
+    empty: 'Трюм пуст. Загляните в магазин!',
+    columns: { name: 'Предмет', sellPrice: 'Продажа', power: 'Мощь' },
+    keys: '↑↓ выбор · PgUp/PgDn страницы · Enter продать · Esc назад',
+    confirm: (name, price, after) =>
+      `Продать «${name}» за ${price} кредитов? Баланс после продажи: ${after} кредитов. [Y] да / [N] нет`,
+    sold: (name, amount) => `Продано — кредиты в трюме. «${name}» принёс ${amount} кредитов.`,
+    selling: 'Заключаем сделку…',
+  },
+
+  history: {
+    heading: 'История операций',
+    empty: 'Операций пока нет.',
+    columns: { when: 'Когда', type: 'Тип', amount: 'Сумма', balanceAfter: 'Баланс после', item: 'Предмет' },
+    keys: '↑↓ выбор · PgUp/PgDn страницы · Esc назад',
+    types: {
+      login_bonus: 'бонус за вход',
+      purchase: 'покупка',
+      sale: 'продажа',
+      battle_stake: 'ставка в бою',
+      battle_payout: 'выигрыш в бою',
+      battle_refund: 'возврат ставки',
+      admin_grant: 'начисление',
+    },
+  },
+
+  connection: {
+    retrying: (attempt, max) => `Не удаётся связаться с галактикой — повтор (${attempt}/${max})…`,
+    lost: 'Не удаётся связаться с галактикой. Сервер не отвечает.',
+    choice: '[R] повторить · [Q] выйти',
+  },
+
+  errors: {
+    alreadyOwned: 'У вас уже есть этот предмет.',
+    insufficientFunds: (need, have) => `Недостаточно кредитов: нужно ${need}, у вас ${have}.`,
+    insufficientFundsPlain: 'Недостаточно кредитов.',
+    priceChanged: (price) => `Цена только что изменилась: теперь ${price} кредитов — посмотрите ещё раз.`,
+    priceChangedPlain: 'Цена только что изменилась — посмотрите ещё раз.',
+    notOwned: 'Этого предмета у вас нет (уже нет).',
+    itemNotFound: 'Этим предметом в галактике больше не торгуют.',
+    invalidCredentials: 'Неверный пароль, пилот.',
+    playerNotFound: 'Пилота с таким никнеймом нет.',
+    nicknameTaken: 'Этот никнейм только что заняли — выберите другой.',
+    validation: 'Галактика отклонила ввод — проверьте и попробуйте снова.',
+    rateLimited: (seconds) => `Слишком много попыток — подождите ${seconds} с и попробуйте снова.`,
+    rateLimitedPlain: 'Слишком много попыток — подождите немного и попробуйте снова.',
+    unexpected: (code) => `Что-то пошло не так (${code}). Попробуйте ещё раз.`,
+  },
+
+  cli: {
+    usage:
+      'Использование: npm run console -- [--server URL] [--lang en|ru]\n' +
+      '  --server URL  игровой сервер (по умолчанию $METAGAMEPLAY_URL или http://127.0.0.1:8080)\n' +
+      '  --lang en|ru  язык (по умолчанию из LANG, иначе английский)',
+    notATerminal: 'Для MetaGameplay нужен интерактивный терминал (TTY).',
+    crashed:
+      'MetaGameplay столкнулся с непредвиденной проблемой и остановился. Ваши кредиты и предметы в сохранности на сервере.',
+    goodbye: 'До встречи, пилот.',
+  },
+};

@@ -1,0 +1,138 @@
+/**
+ * The login dialogue as a state machine: nickname → password → log in; an unknown nickname
+ * (PLAYER_NOT_FOUND) offers to create the pilot, which asks the password once more before registering.
+ * Pure: `submit` returns the next state and, when it is time to call the server, an `action`.
+ */
+import type { Messages } from '../i18n/index';
+import { failureCode, failureMessage } from './failure';
+import { nicknameProblem, passwordProblem, stripControl } from './validation';
+
+export type LoginStep = 'nickname' | 'password' | 'offer-create' | 'confirm' | 'busy';
+
+export interface LoginState {
+  step: LoginStep;
+  /** Whether the password being typed is for a new pilot. */
+  creating: boolean;
+  nickname: string;
+  password: string;
+  confirm: string;
+  error: string | null;
+  info: string | null;
+}
+
+export type LoginAction = { kind: 'login' | 'register'; nickname: string; password: string };
+
+export interface LoginStepResult {
+  state: LoginState;
+  action: LoginAction | null;
+}
+
+export function initialLogin(info: string | null = null): LoginState {
+  return { step: 'nickname', creating: false, nickname: '', password: '', confirm: '', error: null, info };
+}
+
+/** Typing into the field of the current step; control characters never get in. */
+export function typeInto(state: LoginState, value: string): LoginState {
+  const clean = stripControl(value);
+  switch (state.step) {
+    case 'nickname':
+      return { ...state, nickname: clean, error: null };
+    case 'password':
+      return { ...state, password: clean, error: null };
+    case 'confirm':
+      return { ...state, confirm: clean, error: null };
+    default:
+      return state;
+  }
+}
+
+/** Enter pressed on the current step. */
+export function submitLogin(t: Messages, state: LoginState): LoginStepResult {
+  const none = (next: LoginState): LoginStepResult => ({ state: next, action: null });
+  switch (state.step) {
+    case 'nickname': {
+      const nickname = state.nickname.trim();
+      const problem = nicknameProblem(t, nickname);
+      if (problem) return none({ ...state, error: problem });
+      return none({
+        ...state,
+        nickname,
+        step: 'password',
+        creating: false,
+        password: '',
+        error: null,
+        info: null,
+      });
+    }
+    case 'password': {
+      const problem = passwordProblem(t, state.password);
+      if (problem) return none({ ...state, error: problem });
+      if (state.creating) return none({ ...state, step: 'confirm', confirm: '', error: null });
+      return {
+        state: { ...state, step: 'busy', error: null },
+        action: { kind: 'login', nickname: state.nickname, password: state.password },
+      };
+    }
+    case 'confirm': {
+      if (state.confirm !== state.password) {
+        return none({
+          ...state,
+          step: 'password',
+          password: '',
+          confirm: '',
+          error: t.login.passwordsDiffer,
+        });
+      }
+      return {
+        state: { ...state, step: 'busy', error: null },
+        action: { kind: 'register', nickname: state.nickname, password: state.password },
+      };
+    }
+    default:
+      return none(state);
+  }
+}
+
+/** Answer to "create this pilot?": yes goes on to confirm the password already typed. */
+export function answerCreate(state: LoginState, yes: boolean): LoginState {
+  if (state.step !== 'offer-create') return state;
+  return yes
+    ? { ...state, step: 'confirm', creating: true, confirm: '', error: null }
+    : { ...initialLogin(), nickname: state.nickname };
+}
+
+/** Esc: one step back. */
+export function stepBack(state: LoginState): LoginState {
+  switch (state.step) {
+    case 'password':
+    case 'offer-create':
+      return { ...state, step: 'nickname', password: '', confirm: '', creating: false, error: null };
+    case 'confirm':
+      return { ...state, step: 'password', password: '', confirm: '', error: null };
+    default:
+      return state;
+  }
+}
+
+/** The server refused the login or registration: decide where the dialogue goes next. */
+export function loginFailed(t: Messages, state: LoginState, action: LoginAction, error: unknown): LoginState {
+  const code = failureCode(error);
+  if (action.kind === 'login' && code === 'PLAYER_NOT_FOUND') {
+    return { ...state, step: 'offer-create', error: null };
+  }
+  const message = failureMessage(t, error);
+  if (code === 'NICKNAME_TAKEN') {
+    return { ...initialLogin(), nickname: state.nickname, error: message };
+  }
+  return { ...state, step: 'password', password: '', confirm: '', error: message };
+}
+
+/**
+ * A change of the field's text. Pasted text (or keys arriving in one chunk) may carry a line break:
+ * the text before it is taken and submitted, as if Enter had been pressed after it.
+ */
+export function enterText(t: Messages, state: LoginState, value: string): LoginStepResult {
+  const lineBreak = value.search(/[\r\n]/);
+  if (lineBreak < 0) return { state: typeInto(state, value), action: null };
+  return submitLogin(t, typeInto(state, value.slice(0, lineBreak)));
+}

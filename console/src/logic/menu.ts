@@ -1,0 +1,24 @@
+/** The home menu: its entries in order, and which one a key picks or moves to. */
+import type { ScreenName } from '../game-context';
+
+export type MenuEntry = Exclude<ScreenName, 'login' | 'home'> | 'refresh' | 'logout' | 'quit';
+
+/** In the order of `t.home.menu`. */
+export const MENU: readonly MenuEntry[] = ['shop', 'inventory', 'history', 'refresh', 'logout', 'quit'];
+
+export type MenuKey = { upArrow?: boolean; downArrow?: boolean; return?: boolean; escape?: boolean };
+
+export type MenuStep = { selected: number; choose: MenuEntry | null };
+
+export function menuKey(selected: number, input: string, key: MenuKey): MenuStep {
+  const count = MENU.length;
+  if (key.upArrow) return { selected: (selected - 1 + count) % count, choose: null };
+  if (key.downArrow) return { selected: (selected + 1) % count, choose: null };
+  if (key.return) return { selected, choose: MENU[selected] ?? null };
+  const digit = /^[1-9]$/.test(input) ? Number(input) - 1 : -1;
+  const byDigit = MENU[digit];
+  if (byDigit) return { selected: digit, choose: byDigit };
+  const letter = input.toLowerCase();
+  if (letter === 'q' || letter === 'й') return { selected, choose: 'quit' };
+  return { selected, choose: null };
+}

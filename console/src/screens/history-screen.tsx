@@ -1,0 +1,78 @@
+/** Transaction history: the ledger, newest first, page by page. */
+import { formatCredits, type Transaction } from '@metagameplay/protocol';
+import { Box, Text, useInput } from 'ink';
+import { useEffect, useState } from 'react';
+import { Frame, type Notice, useListRows } from '../components/frame';
+import { Row } from '../components/table';
+import { useGame } from '../game-context';
+import { useListBrowser } from '../hooks/use-list-browser';
+import { failureMessage } from '../logic/failure';
+import { listMoveForKey, pageNumber } from '../logic/list-browser';
+import { formatWhen, signedCredits } from '../logic/ledger-format';
+
+export function HistoryScreen() {
+  const game = useGame();
+  const { t, api } = game;
+  const pageSize = useListRows(12);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const list = useListBrowser<Transaction>(
+    async (cursor) => {
+      const page = await api.transactions(
+        cursor === null ? { limit: pageSize } : { limit: pageSize, cursor },
+      );
+      return { items: page.transactions, nextCursor: page.nextCursor };
+    },
+    (error) => setNotice({ text: failureMessage(t, error), tone: 'bad' }),
+  );
+
+  useEffect(() => {
+    list.reset();
+  }, []);
+
+  useInput(
+    (input, key) => {
+      const move = listMoveForKey(key);
+      if (move) return list.move(move);
+      if (key.escape || input.toLowerCase() === 'q' || input === 'й') game.go('home');
+    },
+    { isActive: game.inputActive },
+  );
+
+  const { state } = list;
+  const c = t.history.columns;
+  return (
+    <Frame heading={t.history.heading} keys={t.history.keys} notice={notice}>
+      <Row
+        bold
+        columns={[
+          { text: c.when, width: 18 },
+          { text: c.type },
+          { text: c.amount, width: 16 },
+          { text: c.balanceAfter, width: 16 },
+          { text: c.item, width: 8 },
+        ]}
+      />
+      {!state.loaded ? <Text color="cyan">{t.loading}</Text> : null}
+      {state.loaded && state.items.length === 0 ? <Text dimColor>{t.history.empty}</Text> : null}
+      {state.items.map((tx, index) => (
+        <Row
+          key={tx.id}
+          selected={index === state.selected}
+          columns={[
+            { text: formatWhen(tx.createdAt), width: 18 },
+            { text: t.history.types[tx.type] ?? tx.type },
+            { text: signedCredits(tx.amount), width: 16, color: tx.amount < 0 ? 'red' : 'green' },
+            { text: formatCredits(tx.balanceAfter), width: 16 },
+            { text: tx.itemId === null ? '' : `#${tx.itemId}`, width: 8 },
+          ]}
+        />
+      ))}
+      <Box marginTop={1}>
+        <Text dimColor>
+          {t.shop.page(pageNumber(state), state.nextCursor !== null)}
+          {state.pending ? ` · ${t.loading}` : ''}
+        </Text>
+      </Box>
+    </Frame>
+  );
+}

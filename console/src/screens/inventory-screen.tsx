@@ -1,0 +1,117 @@
+/** The inventory: owned items page by page; selling one is confirmed with the balance after it. */
+import { formatCredits, type OwnedItem } from '@metagameplay/protocol';
+import { Box, Text, useInput } from 'ink';
+import { useEffect, useState } from 'react';
+import { Frame, type Notice, useListRows } from '../components/frame';
+import { Row } from '../components/table';
+import { useGame } from '../game-context';
+import { useListBrowser } from '../hooks/use-list-browser';
+import { failureCode, failureMessage } from '../logic/failure';
+import { listMoveForKey, pageNumber, selectedItem } from '../logic/list-browser';
+import { confirmAnswer, sellQuestion } from '../logic/trade';
+
+export function InventoryScreen() {
+  const game = useGame();
+  const { t, api, gate } = game;
+  const balance = game.session?.player.balance ?? 0;
+  const pageSize = useListRows(13);
+  const [confirming, setConfirming] = useState<OwnedItem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const fail = (error: unknown): void => setNotice({ text: failureMessage(t, error), tone: 'bad' });
+
+  const list = useListBrowser<OwnedItem>(
+    (cursor) => api.myItems(cursor === null ? { limit: pageSize } : { limit: pageSize, cursor }),
+    fail,
+  );
+
+  useEffect(() => {
+    list.reset();
+  }, []);
+
+  async function sell(item: OwnedItem): Promise<void> {
+    setBusy(true);
+    setNotice({ text: t.inventory.selling, tone: 'info' });
+    const outcome = await gate.run(() => api.sell(item.id));
+    setBusy(false);
+    if (outcome.ok) {
+      const player = game.session?.player;
+      game.updatePlayer({
+        balance: outcome.value.balance,
+        ...(player
+          ? { itemCount: Math.max(0, player.itemCount - 1), power: Math.max(0, player.power - item.power) }
+          : {}),
+      });
+      setNotice({ text: t.inventory.sold(item.name, formatCredits(outcome.value.amount)), tone: 'good' });
+      list.reload();
+      return;
+    }
+    if (outcome.handled) return;
+    fail(outcome.error);
+    if (failureCode(outcome.error) === 'NOT_OWNED') list.reload();
+  }
+
+  useInput(
+    (input, key) => {
+      if (busy) return;
+      if (confirming) {
+        const answer = confirmAnswer(input, key);
+        if (answer === 'yes') void sell(confirming);
+        if (answer !== null) setConfirming(null);
+        return;
+      }
+      const move = listMoveForKey(key);
+      if (move) return list.move(move);
+      if (key.return || input.toLowerCase() === 's') {
+        const item = selectedItem(list.state);
+        if (item) {
+          setNotice(null);
+          setConfirming(item);
+        }
+        return;
+      }
+      if (key.escape || input.toLowerCase() === 'q' || input === 'й') game.go('home');
+    },
+    { isActive: game.inputActive },
+  );
+
+  const { state } = list;
+  return (
+    <Frame
+      heading={t.inventory.heading}
+      keys={t.inventory.keys}
+      notice={confirming ? { text: sellQuestion(t, confirming, balance), tone: 'info' } : notice}
+    >
+      <Box justifyContent="flex-end">
+        <Text>{t.shop.balance(formatCredits(balance))}</Text>
+      </Box>
+      <Row
+        bold
+        columns={[
+          { text: t.inventory.columns.name },
+          { text: t.inventory.columns.sellPrice, width: 16 },
+          { text: t.inventory.columns.power, width: 8 },
+        ]}
+      />
+      {!state.loaded ? <Text color="cyan">{t.loading}</Text> : null}
+      {state.loaded && state.items.length === 0 ? <Text dimColor>{t.inventory.empty}</Text> : null}
+      {state.items.map((item, index) => (
+        <Row
+          key={item.id}
+          selected={index === state.selected}
+          columns={[
+            { text: item.name },
+            { text: formatCredits(item.sellPrice), width: 16, color: 'yellow' },
+            { text: String(item.power), width: 8 },
+          ]}
+        />
+      ))}
+      <Box marginTop={1}>
+        <Text dimColor>
+          {t.shop.page(pageNumber(state), state.nextCursor !== null)}
+          {state.pending ? ` · ${t.loading}` : ''}
+        </Text>
+      </Box>
+    </Frame>
+  );
+}

@@ -1,0 +1,182 @@
+/**
+ * The shop: the catalog page by page (server cursors), type-to-search (debounced), owned items marked,
+ * unaffordable ones dimmed, and a purchase confirmed with the balance after it.
+ */
+import { formatCredits, type ShopItem } from '@metagameplay/protocol';
+import { Box, Text, useInput } from 'ink';
+import { useEffect, useRef, useState } from 'react';
+import { Frame, type Notice, useListRows } from '../components/frame';
+import { Row } from '../components/table';
+import { useGame } from '../game-context';
+import { useListBrowser } from '../hooks/use-list-browser';
+import { asApiFailure, failureMessage, moneyDetail } from '../logic/failure';
+import { listMoveForKey, pageNumber, selectedItem } from '../logic/list-browser';
+import { loadOwnedIds } from '../logic/owned';
+import { buyQuestion, checkBuy, confirmAnswer } from '../logic/trade';
+import { editSearch, searchParam } from '../logic/validation';
+
+const SEARCH_DEBOUNCE_MS = 300;
+
+export function ShopScreen() {
+  const game = useGame();
+  const { t, api, gate } = game;
+  const balance = game.session?.player.balance ?? 0;
+  const pageSize = useListRows(14);
+  const [search, setSearch] = useState('');
+  const searchRef = useRef('');
+  const [owned, setOwned] = useState<ReadonlySet<number>>(new Set());
+  const [confirming, setConfirming] = useState<ShopItem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const fail = (error: unknown): void => setNotice({ text: failureMessage(t, error), tone: 'bad' });
+
+  const list = useListBrowser<ShopItem>(
+    (cursor) =>
+      api.shopItems({
+        limit: pageSize,
+        ...(cursor === null ? {} : { cursor }),
+        ...(searchParam(searchRef.current) === undefined ? {} : { search: searchParam(searchRef.current) }),
+      }),
+    fail,
+  );
+
+  // First page, the owned ids and a fresh balance when the shop opens.
+  useEffect(() => {
+    list.reset();
+    void (async () => {
+      const ids = await gate.run(() => loadOwnedIds(api));
+      if (ids.ok) setOwned(ids.value);
+      const me = await gate.run(() => api.me());
+      if (me.ok) game.updatePlayer(me.value);
+    })();
+  }, []);
+
+  // A new search starts over at the first page once typing pauses.
+  const firstRender = useRef(true);
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    const timer = setTimeout(() => list.reset(), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [search]);
+
+  async function buy(item: ShopItem): Promise<void> {
+    setBusy(true);
+    setNotice({ text: t.shop.buying, tone: 'info' });
+    const outcome = await gate.run(() => api.buy(item.id, { expectedPrice: item.price }));
+    setBusy(false);
+    if (outcome.ok) {
+      const player = game.session?.player;
+      game.updatePlayer({
+        balance: outcome.value.balance,
+        ...(player ? { itemCount: player.itemCount + 1, power: player.power + item.power } : {}),
+      });
+      setOwned((ids) => new Set(ids).add(item.id));
+      setNotice({ text: t.shop.bought(item.name), tone: 'good' });
+      return;
+    }
+    if (outcome.handled) return;
+    fail(outcome.error);
+    const failure = asApiFailure(outcome.error);
+    if (failure?.code === 'PRICE_CHANGED') {
+      const price = moneyDetail(failure.details, 'price');
+      if (price !== null) list.update((row) => (row.id === item.id ? { ...row, price } : row));
+    } else if (failure?.code === 'ALREADY_OWNED') {
+      setOwned((ids) => new Set(ids).add(item.id));
+    } else if (failure?.code === 'INSUFFICIENT_FUNDS') {
+      const have = moneyDetail(failure.details, 'balance');
+      if (have !== null) game.updatePlayer({ balance: have });
+    } else if (failure?.code === 'ITEM_NOT_FOUND') {
+      list.reload();
+    }
+  }
+
+  useInput(
+    (input, key) => {
+      if (busy) return;
+      if (confirming) {
+        const answer = confirmAnswer(input, key);
+        if (answer === 'yes') void buy(confirming);
+        if (answer !== null) setConfirming(null);
+        return;
+      }
+      const move = listMoveForKey(key);
+      if (move) return list.move(move);
+      if (key.return) {
+        const item = selectedItem(list.state);
+        if (!item) return;
+        const check = checkBuy(t, item, balance, owned);
+        if (check.ok) {
+          setNotice(null);
+          setConfirming(item);
+        } else setNotice({ text: check.message, tone: 'bad' });
+        return;
+      }
+      if (key.escape) {
+        if (search === '') return game.go('home');
+        searchRef.current = '';
+        return setSearch('');
+      }
+      if (key.ctrl || key.meta || key.tab) return;
+      const next = editSearch(search, input, key);
+      if (next !== search) {
+        searchRef.current = next;
+        setSearch(next);
+      }
+    },
+    { isActive: game.inputActive },
+  );
+
+  const { state } = list;
+  return (
+    <Frame
+      heading={t.shop.heading}
+      keys={t.shop.keys}
+      notice={confirming ? { text: buyQuestion(t, confirming, balance), tone: 'info' } : notice}
+    >
+      <Box justifyContent="space-between">
+        <Text>
+          {t.shop.search}
+          <Text color="yellow">{search}</Text>
+          {search === '' ? <Text dimColor>{t.shop.searchHint}</Text> : <Text inverse> </Text>}
+        </Text>
+        <Text>{t.shop.balance(formatCredits(balance))}</Text>
+      </Box>
+      <Row
+        bold
+        columns={[
+          { text: t.shop.columns.name },
+          { text: '', width: 8 },
+          { text: t.shop.columns.price, width: 16 },
+          { text: t.shop.columns.power, width: 8 },
+        ]}
+      />
+      {state.loaded && state.items.length === 0 ? <Text dimColor>{t.shop.empty}</Text> : null}
+      {!state.loaded ? <Text color="cyan">{t.loading}</Text> : null}
+      {state.items.map((item, index) => {
+        const mine = owned.has(item.id);
+        return (
+          <Row
+            key={item.id}
+            selected={index === state.selected}
+            dim={!mine && item.price > balance}
+            columns={[
+              { text: item.name },
+              { text: mine ? `✓ ${t.shop.owned}` : '', width: 8, color: 'green' },
+              { text: formatCredits(item.price), width: 16, color: 'yellow' },
+              { text: String(item.power), width: 8 },
+            ]}
+          />
+        );
+      })}
+      <Box marginTop={1}>
+        <Text dimColor>
+          {t.shop.page(pageNumber(state), state.nextCursor !== null)}
+          {state.pending ? ` · ${t.loading}` : ''}
+        </Text>
+      </Box>
+    </Frame>
+  );
+}
