@@ -1,0 +1,71 @@
+/**
+ * Infrastructure wiring: Redis-backed cache, event bus and rate limits when a Redis URL is configured
+ * (N nodes), in-process twins otherwise (one node, `npm start` with no configuration).
+ *
+ * With Redis a node opens two connections: one for commands (cache, rate limits, publish) and one that
+ * Redis dedicates to subscriptions. Nothing here waits for Redis: start-up succeeds while Redis is down,
+ * the components behave as documented for an outage, and they recover when it comes back.
+ */
+import { type Cache, MemoryCache } from './cache.js';
+import { type EventBus, LocalEventBus } from './event-bus.js';
+import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
+import { closeRedisClient, createRedisClient } from './redis.js';
+import { RedisCache } from './redis-cache.js';
+import { RedisEventBus } from './redis-event-bus.js';
+import { RedisRateLimitStore } from './redis-rate-limit-store.js';
+
+export interface InfraOptions {
+  /** e.g. redis://127.0.0.1:6379; absent → in-process implementations. */
+  redisUrl?: string;
+  /** Prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis. */
+  keyPrefix?: string;
+  /** Redis connection errors and dropped events; meant for the logger. */
+  onError?: (e: unknown) => void;
+}
+
+export interface Infra {
+  cache: Cache;
+  bus: EventBus;
+  rateLimits: RateLimitStore;
+  close(): Promise<void>;
+}
+
+export function createInfra(options: InfraOptions = {}): Infra {
+  const { redisUrl, onError } = options;
+  if (!redisUrl) {
+    const cache = new MemoryCache();
+    const bus = new LocalEventBus(onError);
+    const rateLimits = new MemoryRateLimitStore();
+    return {
+      cache,
+      bus,
+      rateLimits,
+      async close() {
+        await Promise.all([cache.close(), bus.close(), rateLimits.close()]);
+      },
+    };
+  }
+
+  const keyPrefix = options.keyPrefix ?? 'mg:';
+  const clientOptions = onError ? { onError } : {};
+  const commands = createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay' });
+  const sub = createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay-sub' });
+  const cache = new RedisCache(commands, { keyPrefix, onError });
+  const bus = new RedisEventBus({ pub: commands, sub, keyPrefix, onError });
+  const rateLimits = new RedisRateLimitStore(commands, { keyPrefix, onError });
+  return {
+    cache,
+    bus,
+    rateLimits,
+    async close() {
+      // The components let go of the shared client first; the bus closes its own subscriber.
+      await Promise.all([cache.close(), bus.close(), rateLimits.close()]);
+      await closeRedisClient(commands);
+    },
+  };
+}
+
+export type { BackendStatus, Cache } from './cache.js';
+export type { EventBus, EventHandler } from './event-bus.js';
+export type { RateLimitStore, WindowCount } from './rate-limit-store.js';
+export { CacheUnavailableError } from './redis-cache.js';

@@ -1,0 +1,86 @@
+/**
+ * Redis connections for the infrastructure twins (cache, event bus, rate limits).
+ *
+ * Redis is a helper, never the truth (ARCHITECTURE.md, principle 2), so every client built here fails fast
+ * instead of waiting for Redis: a command issued while the connection is down is rejected at once
+ * (`enableOfflineQueue: false`), commands in flight when the connection drops are rejected at the first
+ * close rather than replayed after a reconnect (`maxRetriesPerRequest: 0`,
+ * `autoResendUnfulfilledCommands: false`: a replayed DEL or SET could land after the outage and after
+ * whatever the caller did in the meantime), and a hung server costs at most `commandTimeoutMs`. Meanwhile
+ * the client reconnects forever with capped exponential backoff, so an outage heals by itself.
+ */
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+
+export type { Redis } from 'ioredis';
+
+export interface RedisClientOptions {
+  /** Every 'error' event lands here (ioredis would print "Unhandled error event" without a listener). */
+  onError?: (err: Error) => void;
+  /** Upper bound for a single command on a connection that looks alive but does not answer. */
+  commandTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Cap of the reconnect backoff (50 ms, 100 ms, 200 ms … up to this). */
+  maxReconnectDelayMs?: number;
+  /** Shown by CLIENT LIST, which helps when several nodes share one Redis. */
+  connectionName?: string;
+}
+
+export function createRedisClient(url: string, opts: RedisClientOptions = {}): Redis {
+  const maxDelay = opts.maxReconnectDelayMs ?? 2_000;
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    // The event bus re-subscribes by itself on 'ready': ioredis only remembers channels whose SUBSCRIBE
+    // succeeded, so a subscription attempted during an outage would otherwise be lost forever.
+    autoResubscribe: false,
+    commandTimeout: opts.commandTimeoutMs ?? 1_000,
+    connectTimeout: opts.connectTimeoutMs ?? 2_000,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 16), maxDelay),
+    ...(opts.connectionName === undefined ? {} : { connectionName: opts.connectionName }),
+  });
+  client.on('error', (err: Error) => opts.onError?.(err));
+  return client;
+}
+
+/** True when the client can take commands now (not connecting, reconnecting or closed). */
+export function isReady(client: Redis): boolean {
+  return client.status === 'ready';
+}
+
+/**
+ * Closes a client without waiting on a dead server: QUIT when connected (lets replies in flight arrive),
+ * otherwise drop the socket and stop reconnecting.
+ */
+export async function closeRedisClient(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  if (isReady(client)) {
+    try {
+      await client.quit();
+      return;
+    } catch {
+      // Fall through: the connection died while quitting.
+    }
+  }
+  client.disconnect(false);
+}
+
+/** A Lua script sent by SHA1 (one round trip), with the body sent once more when Redis has not seen it. */
+export class LuaScript {
+  readonly #sha: string;
+
+  constructor(readonly lua: string) {
+    this.#sha = createHash('sha1').update(lua).digest('hex');
+  }
+
+  async run(client: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    try {
+      return await client.evalsha(this.#sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      // NOSCRIPT: first use on this server, or the server restarted and lost its script cache.
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return client.eval(this.lua, keys.length, ...keys, ...args);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Test helpers for the Redis twins: the shared test Redis under a per-run random prefix, a private
+ * redis-server that a test may kill, and polling.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRedisClient, type Redis } from '../../src/infra/redis.js';
+
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Unique per call, so parallel test files and runs never see each other's keys. */
+export function uniquePrefix(): string {
+  return `mgtest:${randomBytes(6).toString('hex')}:`;
+}
+
+/** A client of the shared test Redis; unexpected errors fail loudly rather than vanish. */
+export function sharedClient(): Redis {
+  return createRedisClient(TEST_REDIS_URL, {
+    onError: (err) => {
+      throw err;
+    },
+  });
+}
+
+/** Deletes every key under prefix (SCAN, never KEYS: the shared Redis may be large). */
+export async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const client = createRedisClient(url);
+  try {
+    await waitFor(() => client.status === 'ready', 5_000);
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await client.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    client.disconnect(false);
+  }
+}
+
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/**
+ * A redis-server of our own that tests may kill and restart on the same port. It persists to an
+ * append-only file fsynced on every write, so a restart brings back what was in memory at the kill, as a
+ * production Redis restarting from its AOF would: that is what makes a stale-after-outage bug observable
+ * (a Redis that restarts empty would hide it).
+ */
+export class PrivateRedis {
+  #child: ChildProcess | null = null;
+
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+    readonly binary: string,
+  ) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<PrivateRedis> {
+    const binary = execFileSync('which', ['redis-server'], { encoding: 'utf8' }).trim();
+    const server = new PrivateRedis(await freePort(), mkdtempSync(join(tmpdir(), 'mg-redis-')), binary);
+    await server.restart();
+    return server;
+  }
+
+  async restart(): Promise<void> {
+    if (this.#child) throw new Error('already running');
+    const child = spawn(
+      this.binary,
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--dir',
+        this.dir,
+      ],
+      { stdio: 'ignore' },
+    );
+    this.#child = child;
+    const probe = createRedisClient(this.url, { maxReconnectDelayMs: 50 });
+    try {
+      await waitFor(() => probe.status === 'ready' || child.exitCode !== null, 10_000);
+      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+    } finally {
+      probe.disconnect(false);
+    }
+  }
+
+  /** SIGKILL: no shutdown, no goodbye to clients, as a crash or a power cut. */
+  async kill(): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    this.#child = null;
+    if (child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async destroy(): Promise<void> {
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
