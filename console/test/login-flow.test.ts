@@ -1,0 +1,110 @@
+/** The login dialogue: validation, the offer to create an unknown pilot, password confirmation. */
+import { describe, expect, it } from 'vitest';
+import { en } from '../src/i18n/en';
+import {
+  answerCreate,
+  enterText,
+  initialLogin,
+  type LoginState,
+  loginFailed,
+  stepBack,
+  submitLogin,
+  typeInto,
+} from '../src/logic/login-flow';
+
+const t = en;
+const apiError = (status: number, code: string) => Object.assign(new Error(code), { status, code });
+
+function typed(state: LoginState, text: string): LoginState {
+  return submitLogin(t, typeInto(state, text)).state;
+}
+
+describe('login flow', () => {
+  it('explains a bad nickname and stays on it', () => {
+    const short = typed(initialLogin(), 'ab');
+    expect(short.step).toBe('nickname');
+    expect(short.error).toBe(t.validation.nicknameLength);
+    const spaces = typed(initialLogin(), 'star pilot');
+    expect(spaces.error).toBe(t.validation.nicknameChars);
+    expect(typed(initialLogin(), 'x'.repeat(33)).error).toBe(t.validation.nicknameLength);
+  });
+
+  it('accepts letters of any script, digits, _ and -', () => {
+    expect(typed(initialLogin(), 'Пилот_42-x').step).toBe('password');
+  });
+
+  it('logs in with a valid nickname and password', () => {
+    const atPassword = typed(initialLogin(), '  nova  ');
+    expect(atPassword.nickname).toBe('nova');
+    expect(typed(atPassword, 'short').error).toBe(t.validation.passwordLength);
+    const result = submitLogin(t, typeInto(atPassword, 'long enough'));
+    expect(result.state.step).toBe('busy');
+    expect(result.action).toEqual({ kind: 'login', nickname: 'nova', password: 'long enough' });
+  });
+
+  it('offers to create an unknown pilot, confirms the password, then registers', () => {
+    const busy = typed(typed(initialLogin(), 'nova'), 'secret-pass');
+    const action = { kind: 'login' as const, nickname: 'nova', password: 'secret-pass' };
+    const offer = loginFailed(t, busy, action, apiError(404, 'PLAYER_NOT_FOUND'));
+    expect(offer.step).toBe('offer-create');
+    const confirm = answerCreate(offer, true);
+    expect(confirm.step).toBe('confirm');
+    const mismatch = typed(confirm, 'other-pass');
+    expect(mismatch.step).toBe('password');
+    expect(mismatch.error).toBe(t.login.passwordsDiffer);
+    // Choose again, confirm, register.
+    const again = typed(mismatch, 'secret-pass');
+    expect(again.step).toBe('confirm');
+    const result = submitLogin(t, typeInto(again, 'secret-pass'));
+    expect(result.action).toEqual({ kind: 'register', nickname: 'nova', password: 'secret-pass' });
+  });
+
+  it('declining the offer goes back to the nickname', () => {
+    const offer: LoginState = {
+      ...initialLogin(),
+      step: 'offer-create',
+      nickname: 'nova',
+      password: 'secret-pass',
+    };
+    const back = answerCreate(offer, false);
+    expect(back.step).toBe('nickname');
+    expect(back.password).toBe('');
+  });
+
+  it('a wrong password asks for it again with a friendly line', () => {
+    const busy = typed(typed(initialLogin(), 'nova'), 'wrong-pass');
+    const next = loginFailed(
+      t,
+      busy,
+      { kind: 'login', nickname: 'nova', password: 'wrong-pass' },
+      apiError(401, 'INVALID_CREDENTIALS'),
+    );
+    expect(next.step).toBe('password');
+    expect(next.password).toBe('');
+    expect(next.error).toBe(t.errors.invalidCredentials);
+  });
+
+  it('a nickname taken meanwhile sends the pilot back to choose another', () => {
+    const next = loginFailed(
+      t,
+      initialLogin(),
+      { kind: 'register', nickname: 'nova', password: 'x'.repeat(8) },
+      apiError(409, 'NICKNAME_TAKEN'),
+    );
+    expect(next.step).toBe('nickname');
+    expect(next.error).toBe(t.errors.nicknameTaken);
+  });
+
+  it('strips control characters and submits text pasted with a line break', () => {
+    expect(typeInto(initialLogin(), 'no\u001b[Ava').nickname).toBe('no[Ava');
+    const result = enterText(t, initialLogin(), 'nova\rgarbage');
+    expect(result.state.step).toBe('password');
+    expect(result.state.nickname).toBe('nova');
+  });
+
+  it('Esc steps back', () => {
+    const atPassword = typed(initialLogin(), 'nova');
+    expect(stepBack(atPassword).step).toBe('nickname');
+    expect(stepBack(initialLogin()).step).toBe('nickname');
+  });
+});
