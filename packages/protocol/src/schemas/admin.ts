@@ -5,7 +5,10 @@ import { ShopItem } from './shop';
 const ItemName = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
 const Power = Type.Integer({ minimum: 0, maximum: 1_000_000 });
 
-export const CreateItemBody = Type.Object({ name: ItemName, price: Money, power: Power }, { additionalProperties: false });
+export const CreateItemBody = Type.Object(
+  { name: ItemName, price: Money, power: Power },
+  { additionalProperties: false },
+);
 export type CreateItemBody = Static<typeof CreateItemBody>;
 
 export const UpdateItemBody = Type.Object(

@@ -17,8 +17,15 @@ export const SignedMoney = Type.Integer({
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO-8601, UTC' });
 
 export const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 20 });
-export const Cursor = Type.String({ minLength: 1, maxLength: 200, description: 'Opaque cursor from the previous page' });
-export const PageQuery = Type.Object({ limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) }, { additionalProperties: false });
+export const Cursor = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description: 'Opaque cursor from the previous page',
+});
+export const PageQuery = Type.Object(
+  { limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) },
+  { additionalProperties: false },
+);
 export type PageQuery = Static<typeof PageQuery>;
 export const NextCursor = Type.Union([Type.String(), Type.Null()]);
 
@@ -40,5 +47,7 @@ export type ErrorBody = Static<typeof ErrorBody>;
 
 /** Header every money move accepts: 1..128 printable ASCII characters. */
 export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x20-\\x7E]+$' })),
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x20-\\x7E]+$' }),
+  ),
 });

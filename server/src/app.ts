@@ -1,0 +1,109 @@
+/**
+ * Builds the Fastify app from a ready AppContext; never listens (main.ts does, tests inject).
+ * Registration order: external plugins, app plugins (validation, errors, metrics, rate limits), routes.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { AppContext } from './context';
+import { adminRoutes } from './features/admin/admin.routes';
+import { AdminService } from './features/admin/admin.service';
+import { authRoutes } from './features/auth/auth.routes';
+import { AuthService } from './features/auth/auth.service';
+import { opsRoutes } from './features/ops/ops.routes';
+import { playerRoutes } from './features/players/players.routes';
+import { PlayerService } from './features/players/players.service';
+import { shopRoutes } from './features/shop/shop.routes';
+import { ShopService } from './features/shop/shop.service';
+import { registerErrorHandling } from './plugins/errors';
+import { registerRateLimits } from './plugins/rate-limit';
+import { validatorCompiler } from './plugins/validation';
+
+export interface Services {
+  auth: AuthService;
+  players: PlayerService;
+  shop: ShopService;
+  admin: AdminService;
+}
+
+export function createServices(ctx: AppContext): Services {
+  const players = new PlayerService(ctx);
+  const shop = new ShopService(ctx, players);
+  return { players, shop, auth: new AuthService(ctx, players), admin: new AdminService(ctx, shop) };
+}
+
+export const API_PREFIX = '/api/v1';
+
+export async function buildApp(
+  ctx: AppContext,
+  options: { logger?: FastifyServerOptions['logger']; services?: Services } = {},
+): Promise<FastifyInstance> {
+  const services = options.services ?? createServices(ctx);
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: ctx.config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    bodyLimit: ctx.config.bodyLimitBytes,
+    trustProxy: ctx.config.trustProxy,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorateRequest('player', null);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'MetaGameplay API',
+        version: '1.0.0',
+        description: 'A galaxy game economy. Money is integer minor units: 1 credit = 100 units.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerErrorHandling(app);
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    ctx.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+  registerRateLimits(app, ctx);
+
+  await app.register(opsRoutes, { ctx });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { ctx, auth: services.auth });
+      await api.register(playerRoutes, {
+        ctx,
+        auth: services.auth,
+        players: services.players,
+        shop: services.shop,
+      });
+      await api.register(shopRoutes, { ctx, auth: services.auth, shop: services.shop });
+      await api.register(adminRoutes, {
+        ctx,
+        auth: services.auth,
+        players: services.players,
+        admin: services.admin,
+      });
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}

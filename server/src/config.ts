@@ -1,0 +1,119 @@
+/**
+ * Configuration, parsed once at start-up from the environment into a typed object. Nothing else in the
+ * server reads process.env. A bad value throws ConfigError naming the variable; main.ts prints that one
+ * line and exits non-zero.
+ */
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | null;
+  dataDir: string;
+  redisUrl: string | null;
+  loginBonusMin: number; // credits
+  loginBonusMax: number; // credits
+  loginBonusCooldownSeconds: number;
+  sellPricePercent: number;
+  sessionTtlHours: number;
+  battleChallengeTtlSeconds: number;
+  itemsFile: string;
+  rateLimitMax: number;
+  authRateLimitMax: number;
+  loginMaxFailures: number;
+  loginLockMinutes: number;
+  bodyLimitBytes: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const serverRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const repositoryRoot = path.resolve(serverRoot, '..');
+export const defaultItemsFile = path.join(serverRoot, 'initial_items.json');
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${raw}`);
+  return value;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | null {
+  const raw = text(env, name);
+  if (raw === undefined) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function parseConfig(env: Env): Config {
+  const loginBonusMin = integer(env, 'LOGIN_BONUS_MIN', 10, 0, 1_000_000);
+  const loginBonusMax = integer(env, 'LOGIN_BONUS_MAX', 20, 0, 1_000_000);
+  if (loginBonusMax < loginBonusMin) {
+    throw new ConfigError(
+      'LOGIN_BONUS_MAX',
+      `must not be below LOGIN_BONUS_MIN (${loginBonusMin}), got ${loginBonusMax}`,
+    );
+  }
+  const logLevel = text(env, 'LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const host = text(env, 'HOST') ?? '127.0.0.1';
+  if (!/^[\w.:-]+$/.test(host)) throw new ConfigError('HOST', `is not a host name or address: "${host}"`);
+  const trustProxy = text(env, 'TRUST_PROXY') ?? 'false';
+  if (trustProxy !== 'true' && trustProxy !== 'false')
+    throw new ConfigError('TRUST_PROXY', 'must be true or false');
+
+  return {
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host,
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: path.resolve(text(env, 'DATA_DIR') ?? path.join(repositoryRoot, 'data')),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    loginBonusMin,
+    loginBonusMax,
+    loginBonusCooldownSeconds: integer(env, 'LOGIN_BONUS_COOLDOWN_SECONDS', 0, 0, 31_536_000),
+    sellPricePercent: integer(env, 'SELL_PRICE_PERCENT', 100, 0, 100),
+    sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 24, 1, 8760),
+    battleChallengeTtlSeconds: integer(env, 'BATTLE_CHALLENGE_TTL_SECONDS', 60, 5, 86_400),
+    itemsFile: path.resolve(text(env, 'ITEMS_FILE') ?? defaultItemsFile),
+    rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1200, 0, 10_000_000),
+    authRateLimitMax: integer(env, 'AUTH_RATE_LIMIT_MAX', 30, 0, 10_000_000),
+    loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 0, 1000),
+    loginLockMinutes: integer(env, 'LOGIN_LOCK_MINUTES', 10, 1, 1440),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * 1024, 1024, 10 * 1024 * 1024),
+    logLevel: logLevel as Config['logLevel'],
+    trustProxy: trustProxy === 'true',
+  };
+}

@@ -1,0 +1,18 @@
+/** What every feature is built from: configuration and the infrastructure behind its interfaces. */
+import type { Config } from './config';
+import type { Database } from './db/client';
+import type { PasswordHasher } from './features/auth/password';
+import type { Cache } from './infra/cache';
+import type { EventBus } from './infra/event-bus';
+import type { RateLimitStore } from './infra/rate-limit-store';
+import type { Metrics } from './plugins/metrics';
+
+export interface AppContext {
+  config: Config;
+  database: Database;
+  cache: Cache;
+  bus: EventBus;
+  rateLimits: RateLimitStore;
+  metrics: Metrics;
+  passwords: PasswordHasher;
+}

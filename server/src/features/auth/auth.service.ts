@@ -1,0 +1,160 @@
+/**
+ * Accounts and sessions: registration, login (with the login bonus and the failed-login lock), logout,
+ * and resolving a bearer token to its player. Tokens are 256 random bits; only their SHA-256 is stored.
+ * Session lookups are cached under the token hash; logout deletes that entry before it answers, so a
+ * revoked token is refused at once.
+ */
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import type { SessionResponse } from '@metagameplay/protocol';
+import type { AppContext } from '../../context';
+import { DomainError } from '../../lib/domain-error';
+import type { PlayerService } from '../players/players.service';
+import {
+  findCredentials,
+  findLiveSession,
+  insertPlayerWithSession,
+  openSessionWithBonus,
+  revokeSession,
+} from './auth.repository';
+
+export interface AuthenticatedPlayer {
+  id: string;
+  tokenHash: string;
+}
+
+const SESSION_CACHE_SECONDS = 60;
+
+export function nicknameKeyOf(nickname: string): string {
+  return nickname.normalize('NFKC').toLowerCase();
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export class AuthService {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly players: PlayerService,
+  ) {}
+
+  /** A login bonus in minor units, uniform over [min, max] credits inclusive. */
+  drawBonus(): number {
+    const { loginBonusMin, loginBonusMax } = this.ctx.config;
+    return randomInt(loginBonusMin * 100, loginBonusMax * 100 + 1);
+  }
+
+  async register(nickname: string, password: string): Promise<SessionResponse> {
+    const passwordHash = await this.ctx.passwords.hash(password);
+    const { token, tokenHash, expiresAt } = this.#newToken();
+    const created = await insertPlayerWithSession(this.ctx.database.db, {
+      nickname,
+      nicknameKey: nicknameKeyOf(nickname),
+      passwordHash,
+      bonus: this.drawBonus(),
+      tokenHash,
+      expiresAt,
+    });
+    if (!created) throw new DomainError('NICKNAME_TAKEN', `The nickname "${nickname}" is taken`);
+    this.ctx.metrics.logins.inc({ kind: 'register' });
+    return this.#sessionResponse(token, expiresAt, created.id, created.bonus);
+  }
+
+  async login(nickname: string, password: string): Promise<SessionResponse> {
+    const key = nicknameKeyOf(nickname);
+    const lockKey = `login-fail:${key}`;
+    const { loginMaxFailures, loginLockMinutes } = this.ctx.config;
+    if (loginMaxFailures > 0) {
+      const failures = await this.ctx.rateLimits.peek(lockKey);
+      if (failures && failures.count >= loginMaxFailures) throw lockedError(failures.resetAt);
+    }
+    const credentials = await findCredentials(this.ctx.database.db, key);
+    if (!credentials) throw new DomainError('PLAYER_NOT_FOUND', `No pilot is called "${nickname}"`);
+    if (!(await this.ctx.passwords.verify(credentials.passwordHash, password))) {
+      this.ctx.metrics.failedLogins.inc();
+      if (loginMaxFailures > 0) {
+        const failures = await this.ctx.rateLimits.hit(lockKey, loginLockMinutes * 60_000);
+        if (failures.count >= loginMaxFailures) throw lockedError(failures.resetAt);
+      }
+      throw new DomainError('INVALID_CREDENTIALS', 'Wrong nickname or password');
+    }
+    if (loginMaxFailures > 0) await this.ctx.rateLimits.reset(lockKey);
+    const { token, tokenHash, expiresAt } = this.#newToken();
+    const opened = await openSessionWithBonus(this.ctx.database.db, {
+      playerId: credentials.id,
+      bonus: this.drawBonus(),
+      cooldownSeconds: this.ctx.config.loginBonusCooldownSeconds,
+      tokenHash,
+      expiresAt,
+    });
+    if (!opened) throw new DomainError('PLAYER_NOT_FOUND', `No pilot is called "${nickname}"`);
+    this.ctx.metrics.logins.inc({ kind: 'login' });
+    return this.#sessionResponse(token, expiresAt, opened.id, opened.bonus);
+  }
+
+  async logout(player: AuthenticatedPlayer): Promise<void> {
+    await revokeSession(this.ctx.database.db, player.tokenHash);
+    await this.ctx.cache.del(sessionCacheKey(player.tokenHash));
+    // Nodes that keep a local copy of session lookups drop it on this event.
+    void this.ctx.bus.publish('session.revoked', { tokenHash: player.tokenHash }).catch(() => undefined);
+  }
+
+  /** The player a bearer token belongs to, or null when it is unknown, expired or revoked. */
+  async authenticate(token: string): Promise<AuthenticatedPlayer | null> {
+    if (token.length < 20 || token.length > 200) return null;
+    const tokenHash = hashToken(token);
+    const cacheKey = sessionCacheKey(tokenHash);
+    const cached = await this.ctx.cache.get(cacheKey);
+    if (cached) {
+      const { playerId, expiresAt } = JSON.parse(cached) as { playerId: string; expiresAt: number };
+      this.ctx.metrics.cacheLookups.inc({ cache: 'session', result: 'hit' });
+      if (expiresAt > Date.now()) return { id: playerId, tokenHash };
+      return null;
+    }
+    this.ctx.metrics.cacheLookups.inc({ cache: 'session', result: 'miss' });
+    const session = await findLiveSession(this.ctx.database.db, tokenHash);
+    if (!session) return null;
+    const ttl = Math.min(
+      SESSION_CACHE_SECONDS,
+      Math.floor((session.expiresAt.getTime() - Date.now()) / 1000),
+    );
+    if (ttl > 0) {
+      await this.ctx.cache.set(
+        cacheKey,
+        JSON.stringify({ playerId: session.playerId, expiresAt: session.expiresAt.getTime() }),
+        ttl,
+      );
+    }
+    return { id: session.playerId, tokenHash };
+  }
+
+  #newToken(): { token: string; tokenHash: string; expiresAt: Date } {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.ctx.config.sessionTtlHours * 3_600_000);
+    return { token, tokenHash: hashToken(token), expiresAt };
+  }
+
+  async #sessionResponse(
+    token: string,
+    expiresAt: Date,
+    playerId: string,
+    bonus: number,
+  ): Promise<SessionResponse> {
+    const player = await this.players.privateProfile(playerId);
+    return { token, expiresAt: expiresAt.toISOString(), player, loginBonus: bonus };
+  }
+}
+
+export function sessionCacheKey(tokenHash: string): string {
+  return `session:v1:${tokenHash}`;
+}
+
+function lockedError(resetAt: number): DomainError {
+  const seconds = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+  return new DomainError(
+    'RATE_LIMITED',
+    `Too many failed logins for this pilot; try again in ${seconds} s`,
+    { retryAfterSeconds: seconds },
+    { 'retry-after': String(seconds) },
+  );
+}

@@ -1,0 +1,35 @@
+/** Operations endpoints: liveness, readiness (database required, Redis optional), metrics. */
+import { Readiness } from '@metagameplay/protocol';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { AppContext } from '../../context';
+
+export const opsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const tags = ['operations'];
+
+  app.get(
+    '/healthz',
+    { schema: { tags, summary: 'Alive', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: { tags, summary: 'Ready: the database answers', response: { 200: Readiness, 503: Readiness } },
+    },
+    async (_request, reply) => {
+      const database = (await ctx.database.ping()) ? 'ok' : 'down';
+      const body = { database, redis: ctx.cache.status() } as const;
+      return reply.code(database === 'ok' ? 200 : 503).send(body);
+    },
+  );
+
+  app.get(
+    '/metrics',
+    { schema: { tags, summary: 'Prometheus metrics', hide: false } },
+    async (_request, reply) => {
+      return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+    },
+  );
+};

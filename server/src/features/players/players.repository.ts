@@ -1,0 +1,154 @@
+/** SQL of player reads: profiles, balance, inventory and ledger pages (keyset, index-backed). */
+import { sql } from 'drizzle-orm';
+import { type Executor, rowsOf } from '../../db/client';
+
+export interface ProfileRow {
+  id: string;
+  nickname: string;
+  role: 'player' | 'admin';
+  balance: number;
+  rating: number;
+  createdAt: Date;
+  power: number;
+  itemCount: number;
+}
+
+export async function findProfile(db: Executor, playerId: string): Promise<ProfileRow | null> {
+  const result = await db.execute(sql`
+    SELECT p.id, p.nickname, p.role, p.balance, p.rating, p.created_at,
+           COALESCE(SUM(i.power), 0)::int AS power, COUNT(inv.item_id)::int AS item_count
+    FROM players p
+    LEFT JOIN inventory inv ON inv.player_id = p.id
+    LEFT JOIN items i ON i.id = inv.item_id
+    WHERE p.id = ${playerId}
+    GROUP BY p.id
+  `);
+  const row = rowsOf<{
+    id: string;
+    nickname: string;
+    role: 'player' | 'admin';
+    balance: number | string;
+    rating: number;
+    created_at: string | Date;
+    power: number;
+    item_count: number;
+  }>(result)[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    nickname: row.nickname,
+    role: row.role,
+    balance: Number(row.balance),
+    rating: row.rating,
+    createdAt: new Date(row.created_at),
+    power: Number(row.power),
+    itemCount: Number(row.item_count),
+  };
+}
+
+export async function findBalance(db: Executor, playerId: string): Promise<number | null> {
+  const row = rowsOf<{ balance: number | string }>(
+    await db.execute(sql`SELECT balance FROM players WHERE id = ${playerId}`),
+  )[0];
+  return row ? Number(row.balance) : null;
+}
+
+export interface OwnedItemRow {
+  id: number;
+  name: string;
+  price: number;
+  power: number;
+  acquiredAt: Date;
+}
+
+/** The player's items by item id, after `afterId` (served by the inventory primary key). */
+export async function listOwnedItems(
+  db: Executor,
+  playerId: string,
+  afterId: number,
+  limit: number,
+): Promise<OwnedItemRow[]> {
+  const result = await db.execute(sql`
+    SELECT i.id, i.name, i.price, i.power, inv.acquired_at
+    FROM inventory inv JOIN items i ON i.id = inv.item_id
+    WHERE inv.player_id = ${playerId} AND inv.item_id > ${afterId}
+    ORDER BY inv.item_id
+    LIMIT ${limit}
+  `);
+  return rowsOf<{
+    id: number;
+    name: string;
+    price: number | string;
+    power: number;
+    acquired_at: string | Date;
+  }>(result).map((r) => ({
+    id: r.id,
+    name: r.name,
+    price: Number(r.price),
+    power: r.power,
+    acquiredAt: new Date(r.acquired_at),
+  }));
+}
+
+export interface LedgerRow {
+  id: number;
+  type: string;
+  amount: number;
+  balanceAfter: number;
+  itemId: number | null;
+  battleId: string | null;
+  createdAt: Date;
+}
+
+/** The player's ledger, newest first, before ledger id `beforeId` (served by (player_id, id DESC)). */
+export async function listLedger(
+  db: Executor,
+  playerId: string,
+  beforeId: number | null,
+  limit: number,
+): Promise<LedgerRow[]> {
+  const result = await db.execute(sql`
+    SELECT id, type, amount, balance_after, item_id, battle_id, created_at
+    FROM ledger
+    WHERE player_id = ${playerId} ${beforeId === null ? sql`` : sql`AND id < ${beforeId}`}
+    ORDER BY id DESC
+    LIMIT ${limit}
+  `);
+  return rowsOf<{
+    id: number | string;
+    type: string;
+    amount: number | string;
+    balance_after: number | string;
+    item_id: number | null;
+    battle_id: string | null;
+    created_at: string | Date;
+  }>(result).map((r) => ({
+    id: Number(r.id),
+    type: r.type,
+    amount: Number(r.amount),
+    balanceAfter: Number(r.balance_after),
+    itemId: r.item_id,
+    battleId: r.battle_id,
+    createdAt: new Date(r.created_at),
+  }));
+}
+
+export async function findRole(db: Executor, playerId: string): Promise<'player' | 'admin' | null> {
+  const row = rowsOf<{ role: 'player' | 'admin' }>(
+    await db.execute(sql`SELECT role FROM players WHERE id = ${playerId}`),
+  )[0];
+  return row?.role ?? null;
+}
+
+export async function setRoleByNickname(
+  db: Executor,
+  nicknameKey: string,
+  role: 'player' | 'admin',
+): Promise<boolean> {
+  const rows = rowsOf(
+    await db.execute(
+      sql`UPDATE players SET role = ${role}, updated_at = now() WHERE nickname_key = ${nicknameKey} RETURNING id`,
+    ),
+  );
+  return rows.length > 0;
+}

@@ -1,0 +1,135 @@
+/** Routes of the player's own data, its sales, and public profiles. */
+import {
+  BalanceResponse,
+  IdempotencyHeaders,
+  IdParams,
+  ItemIdParam,
+  OwnedItemPage,
+  PageQuery,
+  PrivatePlayer,
+  PublicPlayer,
+  SellResponse,
+  TransactionPage,
+} from '@metagameplay/protocol';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../../context';
+import { bearerAuth, errors, sendMoneyMove } from '../../lib/http';
+import { authenticatedPlayer, requirePlayer } from '../../plugins/authenticate';
+import type { AuthService } from '../auth/auth.service';
+import type { ShopService } from '../shop/shop.service';
+import { runMoneyMove } from '../wallet/idempotency';
+import type { PlayerService } from './players.service';
+
+export const playerRoutes: FastifyPluginAsyncTypebox<{
+  ctx: AppContext;
+  auth: AuthService;
+  players: PlayerService;
+  shop: ShopService;
+}> = async (app, { ctx, auth, players, shop }) => {
+  const preHandler = requirePlayer(auth);
+  const tags = ['player'];
+
+  app.get(
+    '/me',
+    {
+      onRequest: preHandler,
+      schema: {
+        tags,
+        security: bearerAuth,
+        summary: 'Your private profile',
+        response: { 200: PrivatePlayer, ...errors(401) },
+      },
+    },
+    async (request) => players.privateProfile(authenticatedPlayer(request).id),
+  );
+
+  app.get(
+    '/me/balance',
+    {
+      onRequest: preHandler,
+      schema: {
+        tags,
+        security: bearerAuth,
+        summary: 'Your balance',
+        response: { 200: BalanceResponse, ...errors(401) },
+      },
+    },
+    async (request) => players.balance(authenticatedPlayer(request).id),
+  );
+
+  app.get(
+    '/me/items',
+    {
+      onRequest: preHandler,
+      schema: {
+        tags,
+        security: bearerAuth,
+        summary: 'Your items',
+        querystring: PageQuery,
+        response: { 200: OwnedItemPage, ...errors(400, 401) },
+      },
+    },
+    async (request) => players.items(authenticatedPlayer(request).id, request.query),
+  );
+
+  app.post(
+    '/me/items/:itemId/sell',
+    {
+      onRequest: preHandler,
+      schema: {
+        tags,
+        security: bearerAuth,
+        summary: 'Sell an item you own for its sell price',
+        params: ItemIdParam,
+        headers: IdempotencyHeaders,
+        response: { 200: SellResponse, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const playerId = authenticatedPlayer(request).id;
+      const { itemId } = request.params;
+      const result = await runMoneyMove(
+        ctx.database.db,
+        {
+          playerId,
+          key: request.headers['idempotency-key'],
+          method: 'POST',
+          path: `/me/items/${itemId}/sell`,
+          body: null,
+        },
+        async (db) => ({ statusCode: 200, body: await shop.sell(db, playerId, itemId) }),
+      );
+      return sendMoneyMove(reply, result);
+    },
+  );
+
+  app.get(
+    '/me/transactions',
+    {
+      onRequest: preHandler,
+      schema: {
+        tags,
+        security: bearerAuth,
+        summary: 'Your ledger, newest first',
+        querystring: PageQuery,
+        response: { 200: TransactionPage, ...errors(400, 401) },
+      },
+    },
+    async (request) => players.transactions(authenticatedPlayer(request).id, request.query),
+  );
+
+  app.get(
+    '/players/:id',
+    {
+      onRequest: preHandler,
+      schema: {
+        tags,
+        security: bearerAuth,
+        summary: 'A public profile',
+        params: IdParams,
+        response: { 200: PublicPlayer, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => players.publicProfile(request.params.id),
+  );
+};

@@ -1,0 +1,101 @@
+/** The player's own data (profile, balance, items, history) and the public profile others may see. */
+import type {
+  OwnedItemPage,
+  PageQuery,
+  PrivatePlayer,
+  PublicPlayer,
+  Transaction,
+  TransactionPage,
+} from '@metagameplay/protocol';
+import type { AppContext } from '../../context';
+import { decodeCursor, pageOf } from '../../lib/cursor';
+import { DomainError } from '../../lib/domain-error';
+import { findBalance, findProfile, findRole, listLedger, listOwnedItems } from './players.repository';
+
+/** Who is online; the WebSocket feature provides the real one. */
+export interface OnlineCheck {
+  isOnline(playerId: string): Promise<boolean>;
+}
+
+export class PlayerService {
+  online: OnlineCheck = { isOnline: () => Promise.resolve(false) };
+
+  constructor(private readonly ctx: AppContext) {}
+
+  sellPrice(price: number): number {
+    return Math.floor((price * this.ctx.config.sellPricePercent) / 100);
+  }
+
+  async privateProfile(playerId: string): Promise<PrivatePlayer> {
+    const row = await findProfile(this.ctx.database.db, playerId);
+    if (!row) throw new DomainError('PLAYER_NOT_FOUND', 'No such player');
+    return {
+      id: row.id,
+      nickname: row.nickname,
+      role: row.role,
+      balance: row.balance,
+      power: row.power,
+      rating: row.rating,
+      itemCount: row.itemCount,
+      createdAt: row.createdAt.toISOString(),
+    };
+  }
+
+  async publicProfile(playerId: string): Promise<PublicPlayer> {
+    const [row, online] = await Promise.all([
+      findProfile(this.ctx.database.db, playerId),
+      this.online.isOnline(playerId),
+    ]);
+    if (!row) throw new DomainError('PLAYER_NOT_FOUND', 'No such player');
+    return { id: row.id, nickname: row.nickname, power: row.power, rating: row.rating, online };
+  }
+
+  async balance(playerId: string): Promise<{ balance: number }> {
+    const balance = await findBalance(this.ctx.database.db, playerId);
+    if (balance === null) throw new DomainError('PLAYER_NOT_FOUND', 'No such player');
+    return { balance };
+  }
+
+  async role(playerId: string): Promise<'player' | 'admin' | null> {
+    return findRole(this.ctx.database.db, playerId);
+  }
+
+  async items(playerId: string, query: PageQuery): Promise<OwnedItemPage> {
+    const limit = query.limit ?? 20;
+    const [afterId] = query.cursor ? decodeCursor<[number]>(query.cursor, ['n']) : [0];
+    const rows = await listOwnedItems(this.ctx.database.db, playerId, afterId, limit + 1);
+    const { page, nextCursor } = pageOf(rows, limit, (r) => [r.id]);
+    return {
+      items: page.map((r) => ({
+        id: r.id,
+        name: r.name,
+        price: r.price,
+        sellPrice: this.sellPrice(r.price),
+        power: r.power,
+        acquiredAt: r.acquiredAt.toISOString(),
+      })),
+      nextCursor,
+    };
+  }
+
+  async transactions(playerId: string, query: PageQuery): Promise<TransactionPage> {
+    const limit = query.limit ?? 20;
+    const beforeId = query.cursor ? decodeCursor<[number]>(query.cursor, ['n'])[0] : null;
+    const rows = await listLedger(this.ctx.database.db, playerId, beforeId, limit + 1);
+    const { page, nextCursor } = pageOf(rows, limit, (r) => [r.id]);
+    return {
+      transactions: page.map(
+        (r): Transaction => ({
+          id: String(r.id),
+          type: r.type as Transaction['type'],
+          amount: r.amount,
+          balanceAfter: r.balanceAfter,
+          itemId: r.itemId,
+          battleId: r.battleId,
+          createdAt: r.createdAt.toISOString(),
+        }),
+      ),
+      nextCursor,
+    };
+  }
+}

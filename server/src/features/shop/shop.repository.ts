@@ -1,0 +1,60 @@
+/** SQL of the catalog: listing, lookup, and the start-up sync from the catalog file. */
+import { and, asc, eq, gt, ilike, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client';
+import { items } from '../../db/schema';
+import type { CatalogEntry } from './catalog-file';
+
+export interface ItemRow {
+  id: number;
+  name: string;
+  price: number;
+  power: number;
+}
+
+const itemColumns = { id: items.id, name: items.name, price: items.price, power: items.power };
+
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export async function listActiveItems(
+  db: Executor,
+  query: { afterId: number; limit: number; search?: string },
+): Promise<ItemRow[]> {
+  const conditions = [eq(items.active, true), gt(items.id, query.afterId)];
+  if (query.search) conditions.push(ilike(items.name, `%${escapeLike(query.search)}%`));
+  return db
+    .select(itemColumns)
+    .from(items)
+    .where(and(...conditions))
+    .orderBy(asc(items.id))
+    .limit(query.limit);
+}
+
+export async function findItem(
+  db: Executor,
+  id: number,
+  options: { activeOnly: boolean },
+): Promise<ItemRow | null> {
+  const rows = await db
+    .select(itemColumns)
+    .from(items)
+    .where(options.activeOnly ? and(eq(items.id, id), eq(items.active, true)) : eq(items.id, id))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+/** Adds missing catalog entries and updates price/power of existing ones (matched by name). */
+export async function upsertCatalog(db: Executor, entries: CatalogEntry[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  const changed = await db
+    .insert(items)
+    .values(entries)
+    .onConflictDoUpdate({
+      target: items.name,
+      set: { price: sql`excluded.price`, power: sql`excluded.power`, updatedAt: sql`now()` },
+      setWhere: sql`${items.price} <> excluded.price OR ${items.power} <> excluded.power`,
+    })
+    .returning({ id: items.id });
+  return changed.length;
+}

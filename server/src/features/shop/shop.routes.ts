@@ -1,0 +1,97 @@
+/** Routes of the shop: the public catalog (with ETag/304) and purchases. */
+import {
+  BuyBody,
+  BuyResponse,
+  IdempotencyHeaders,
+  ItemIdParams,
+  ShopItem,
+  ShopPage,
+  ShopQuery,
+} from '@metagameplay/protocol';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { AppContext } from '../../context';
+import { bearerAuth, errors, sendJsonText, sendMoneyMove } from '../../lib/http';
+import { authenticatedPlayer, requirePlayer } from '../../plugins/authenticate';
+import type { AuthService } from '../auth/auth.service';
+import { runMoneyMove } from '../wallet/idempotency';
+import type { ShopService } from './shop.service';
+
+export const shopRoutes: FastifyPluginAsyncTypebox<{
+  ctx: AppContext;
+  auth: AuthService;
+  shop: ShopService;
+}> = async (app, { ctx, auth, shop }) => {
+  const tags = ['shop'];
+
+  app.get(
+    '/shop/items',
+    {
+      schema: {
+        tags,
+        summary: 'The catalog, by id; public; ETag and If-None-Match supported',
+        querystring: ShopQuery,
+        response: { 200: ShopPage, 304: Type.Null(), ...errors(400) },
+      },
+    },
+    async (request, reply) => {
+      const page = await shop.page(request.query);
+      void reply.header('etag', page.etag).header('cache-control', 'no-cache');
+      const match = request.headers['if-none-match'];
+      if (match && match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === page.etag)) {
+        return sendJsonText(reply, 304, '');
+      }
+      return sendJsonText(reply, 200, page.body);
+    },
+  );
+
+  app.get(
+    '/shop/items/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One catalog item',
+        params: ItemIdParams,
+        response: { 200: ShopItem, ...errors(400, 404) },
+      },
+    },
+    async (request) => shop.item(request.params.id),
+  );
+
+  app.post(
+    '/shop/items/:id/buy',
+    {
+      onRequest: requirePlayer(auth),
+      // The body is optional: a bare POST counts as {}.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: {
+        tags,
+        security: bearerAuth,
+        summary: 'Buy an item (at most one of each)',
+        params: ItemIdParams,
+        headers: IdempotencyHeaders,
+        body: BuyBody,
+        response: { 200: BuyResponse, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const playerId = authenticatedPlayer(request).id;
+      const itemId = request.params.id;
+      const { expectedPrice } = request.body;
+      const result = await runMoneyMove(
+        ctx.database.db,
+        {
+          playerId,
+          key: request.headers['idempotency-key'],
+          method: 'POST',
+          path: `/shop/items/${itemId}/buy`,
+          body: request.body,
+        },
+        async (db) => ({ statusCode: 200, body: await shop.buy(db, playerId, itemId, expectedPrice) }),
+      );
+      return sendMoneyMove(reply, result);
+    },
+  );
+};

@@ -1,0 +1,138 @@
+/**
+ * The shop: catalog pages (cached per catalog version, with ETags), purchases and sales.
+ * Catalog pages are public and identical for everyone, so the serialized page is cached under a key that
+ * holds the catalog version; any catalog change bumps the version, which orphans every old page at once
+ * (on every node sharing the cache). Balances are never cached.
+ */
+import { createHash } from 'node:crypto';
+import type { BuyResponse, SellResponse, ShopItem, ShopQuery } from '@metagameplay/protocol';
+import type { AppContext } from '../../context';
+import { decodeCursor, pageOf } from '../../lib/cursor';
+import { DomainError } from '../../lib/domain-error';
+import type { PlayerService } from '../players/players.service';
+import type { Executor } from '../../db/client';
+import { purchase, sale } from '../wallet/wallet.repository';
+import { readCatalogFile } from './catalog-file';
+import { findItem, listActiveItems, upsertCatalog } from './shop.repository';
+
+export interface CachedPage {
+  body: string;
+  etag: string;
+}
+
+const CATALOG_VERSION_KEY = 'catalog:version';
+const PAGE_CACHE_SECONDS = 300;
+
+export class ShopService {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly players: PlayerService,
+  ) {}
+
+  /** Loads the catalog file into the database (by name: add missing, update price/power). */
+  async syncCatalogFile(): Promise<{ entries: number; changed: number }> {
+    const entries = await readCatalogFile(this.ctx.config.itemsFile);
+    const changed = await upsertCatalog(this.ctx.database.db, entries);
+    if (changed > 0) await this.catalogChanged();
+    return { entries: entries.length, changed };
+  }
+
+  /** Makes every cached catalog page stale, on every node. */
+  async catalogChanged(): Promise<void> {
+    try {
+      await this.ctx.cache.incr(CATALOG_VERSION_KEY);
+    } catch {
+      // The cache is down: nothing is served from it until it is back (and then with a new version).
+    }
+    void this.ctx.bus.publish('catalog.changed', {}).catch(() => undefined);
+  }
+
+  async page(query: ShopQuery): Promise<CachedPage> {
+    const limit = query.limit ?? 20;
+    const afterId = query.cursor ? decodeCursor<[number]>(query.cursor, ['n'])[0] : 0;
+    const version = (await this.ctx.cache.get(CATALOG_VERSION_KEY)) ?? '0';
+    const key = `shop:page:v${version}:${limit}:${afterId}:${query.search === undefined ? '' : encodeURIComponent(query.search.toLowerCase())}`;
+    const cached = await this.ctx.cache.get(key);
+    if (cached) {
+      this.ctx.metrics.cacheLookups.inc({ cache: 'shop_page', result: 'hit' });
+      return JSON.parse(cached) as CachedPage;
+    }
+    this.ctx.metrics.cacheLookups.inc({ cache: 'shop_page', result: 'miss' });
+    const rows = await listActiveItems(this.ctx.database.db, {
+      afterId,
+      limit: limit + 1,
+      search: query.search,
+    });
+    const { page, nextCursor } = pageOf(rows, limit, (r) => [r.id]);
+    const body = JSON.stringify({ items: page.map(toShopItem), nextCursor });
+    const entry: CachedPage = {
+      body,
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+    };
+    await this.ctx.cache.set(key, JSON.stringify(entry), PAGE_CACHE_SECONDS);
+    return entry;
+  }
+
+  async item(id: number): Promise<ShopItem> {
+    const item = await findItem(this.ctx.database.db, id, { activeOnly: true });
+    if (!item) throw itemNotFound(id);
+    return toShopItem(item);
+  }
+
+  async buy(
+    db: Executor,
+    playerId: string,
+    itemId: number,
+    expectedPrice: number | undefined,
+  ): Promise<BuyResponse> {
+    const outcome = await purchase(db, playerId, itemId, expectedPrice ?? null);
+    const { item } = outcome;
+    if (!item) throw itemNotFound(itemId);
+    if (outcome.owned) throw new DomainError('ALREADY_OWNED', `You already own "${item.name}"`);
+    if (expectedPrice !== undefined && item.price !== expectedPrice) {
+      throw new DomainError('PRICE_CHANGED', `The price of "${item.name}" is now ${item.price}`, {
+        price: item.price,
+      });
+    }
+    if (outcome.balanceAfter === null || outcome.transactionId === null || outcome.acquiredAt === null) {
+      throw new DomainError(
+        'INSUFFICIENT_FUNDS',
+        `Not enough credits: need ${item.price}, have ${outcome.balanceBefore}`,
+        { balance: outcome.balanceBefore, required: item.price },
+      );
+    }
+    this.ctx.metrics.purchases.inc();
+    return {
+      balance: outcome.balanceAfter,
+      item: {
+        ...toShopItem(item),
+        sellPrice: this.players.sellPrice(item.price),
+        acquiredAt: outcome.acquiredAt.toISOString(),
+      },
+      transactionId: outcome.transactionId,
+    };
+  }
+
+  async sell(db: Executor, playerId: string, itemId: number): Promise<SellResponse> {
+    const outcome = await sale(db, playerId, itemId, this.ctx.config.sellPricePercent);
+    if (!outcome.item) throw itemNotFound(itemId);
+    if (outcome.balanceAfter === null || outcome.amount === null || outcome.transactionId === null) {
+      throw new DomainError('NOT_OWNED', `You do not own "${outcome.item.name}"`);
+    }
+    this.ctx.metrics.sales.inc();
+    return {
+      balance: outcome.balanceAfter,
+      amount: outcome.amount,
+      item: toShopItem(outcome.item),
+      transactionId: outcome.transactionId,
+    };
+  }
+}
+
+function toShopItem(row: { id: number; name: string; price: number; power: number }): ShopItem {
+  return { id: row.id, name: row.name, price: row.price, power: row.power };
+}
+
+export function itemNotFound(id: number): DomainError {
+  return new DomainError('ITEM_NOT_FOUND', `No item ${id} in the shop`);
+}
