@@ -32,7 +32,15 @@ export default tseslint.config(
   },
   {
     // The places allowed to read the environment: config parsing, CLIs, tests and the bench harness.
-    files: ['server/src/config.ts', 'server/src/main.ts', 'server/src/cli.ts', 'console/src/**', 'bench/**', '**/test/**', 'vitest.config.ts'],
+    files: [
+      'server/src/config.ts',
+      'server/src/main.ts',
+      'server/src/cli.ts',
+      'console/src/**',
+      'bench/**',
+      '**/test/**',
+      'vitest.config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

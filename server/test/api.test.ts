@@ -1,6 +1,6 @@
 /** The API contract end to end over HTTP: accounts, player data, shop, sales, admin, operations. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, books, call, fund, makeAdmin, register, uniqueNickname } from './helpers/http';
+import { type Answer, api, books, call, fund, makeAdmin, register, uniqueNickname } from './helpers/http';
 import { backends, startServer, type TestServer } from './helpers/server';
 
 describe.each(backends)('API contract on %s', (backend) => {
@@ -231,7 +231,7 @@ describe.each(backends)('API contract on %s', (backend) => {
       const tx: { type: string; id: string; balanceAfter: number; amount: number }[] = [];
       let cursor: string | null = null;
       do {
-        const page = await call(
+        const page: Answer = await call(
           server,
           'GET',
           api(`/me/transactions?limit=3${cursor ? `&cursor=${cursor}` : ''}`),

@@ -41,11 +41,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
       void reply.header('retry-after', '1');
-      return reply
-        .code(503)
-        .send({
-          error: { code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable; try again shortly' },
-        });
+      return reply.code(503).send({
+        error: { code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable; try again shortly' },
+      });
     }
     const status = error.statusCode ?? 500;
     if (status === 413) {
@@ -54,11 +52,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
         .send({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' } });
     }
     if (status === 415) {
-      return reply
-        .code(415)
-        .send({
-          error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send JSON with content-type application/json' },
-        });
+      return reply.code(415).send({
+        error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send JSON with content-type application/json' },
+      });
     }
     if (status === 429) {
       return reply.code(429).send({ error: { code: 'RATE_LIMITED', message: 'Too many requests' } });
@@ -78,13 +74,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    return reply
-      .code(404)
-      .send({
-        error: {
-          code: 'NOT_FOUND',
-          message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
-        },
-      });
+    return reply.code(404).send({
+      error: {
+        code: 'NOT_FOUND',
+        message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+      },
+    });
   });
 }
