@@ -42,10 +42,7 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const services = options.services ?? createServices(ctx);
   const app = Fastify({
-    logger: options.logger ?? {
-      level: ctx.config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-    },
+    ...(options.logger === undefined ? { loggerInstance: ctx.log } : { logger: options.logger }),
     bodyLimit: ctx.config.bodyLimitBytes,
     trustProxy: ctx.config.trustProxy,
     genReqId: (request) => {

@@ -8,15 +8,16 @@ import { createPgliteDatabase, createPostgresDatabase, type Database } from './d
 import { PasswordHasher } from './features/auth/password';
 import { ShopService } from './features/shop/shop.service';
 import { PlayerService } from './features/players/players.service';
-import { MemoryCache } from './infra/cache';
-import { LocalEventBus } from './infra/event-bus';
-import { MemoryRateLimitStore } from './infra/rate-limit-store';
+import { pino } from 'pino';
+import { createInfra } from './infra';
 import { Metrics } from './plugins/metrics';
 
 export interface BootstrapOptions {
   /** Argon2 cost; tests lower it, production keeps the OWASP defaults. */
   passwordCost?: { memoryCost: number; timeCost: number };
   defaultMetrics?: boolean;
+  /** Prefix of Redis keys and channels (tests isolate themselves with it). */
+  redisKeyPrefix?: string;
 }
 
 export async function openDatabase(config: Config): Promise<Database> {
@@ -33,15 +34,24 @@ export async function openDatabase(config: Config): Promise<Database> {
 }
 
 export async function createContext(config: Config, options: BootstrapOptions = {}): Promise<AppContext> {
+  const log = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
   const database = await openDatabase(config);
+  // Redis trouble is logged and survived (the API serves from Postgres); it never stops the server.
+  const infra = createInfra({
+    redisUrl: config.redisUrl ?? undefined,
+    keyPrefix: options.redisKeyPrefix,
+    onError: (error) => log.warn({ err: error }, 'redis'),
+  });
   const ctx: AppContext = {
     config,
     database,
-    cache: new MemoryCache(),
-    bus: new LocalEventBus(),
-    rateLimits: new MemoryRateLimitStore(),
+    cache: infra.cache,
+    bus: infra.bus,
+    rateLimits: infra.rateLimits,
     metrics: new Metrics({ defaultMetrics: options.defaultMetrics }),
     passwords: new PasswordHasher(options.passwordCost ?? { memoryCost: 19_456, timeCost: 2 }),
+    log,
+    closeInfra: () => infra.close(),
   };
   try {
     await new ShopService(ctx, new PlayerService(ctx)).syncCatalogFile();
@@ -53,6 +63,6 @@ export async function createContext(config: Config, options: BootstrapOptions = 
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {
-  await Promise.allSettled([ctx.cache.close(), ctx.bus.close(), ctx.rateLimits.close()]);
+  await ctx.closeInfra().catch(() => undefined);
   await ctx.database.close();
 }

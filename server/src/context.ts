@@ -1,4 +1,5 @@
 /** What every feature is built from: configuration and the infrastructure behind its interfaces. */
+import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config';
 import type { Database } from './db/client';
 import type { PasswordHasher } from './features/auth/password';
@@ -15,4 +16,7 @@ export interface AppContext {
   rateLimits: RateLimitStore;
   metrics: Metrics;
   passwords: PasswordHasher;
+  log: FastifyBaseLogger;
+  /** Closes the cache, bus and rate-limit store connections. */
+  closeInfra(): Promise<void>;
 }
