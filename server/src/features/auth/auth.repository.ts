@@ -44,6 +44,8 @@ export async function insertPlayerWithSession(
 /**
  * Opens a session and credits the login bonus unless one was paid within the cooldown. The bonus is
  * decided on the locked player row, so two simultaneous logins cannot both slip under a cooldown.
+ * Without a cooldown every login pays: the comparison with now() (the transaction's start) would
+ * otherwise refuse a login that started just before a concurrent one committed.
  */
 export async function openSessionWithBonus(
   db: Executor,
@@ -52,7 +54,8 @@ export async function openSessionWithBonus(
   const result = await db.execute(sql`
     WITH current AS (
       SELECT id, CASE
-               WHEN last_bonus_at IS NULL OR last_bonus_at <= now() - make_interval(secs => ${input.cooldownSeconds})
+               WHEN ${input.cooldownSeconds}::int = 0 OR last_bonus_at IS NULL
+                    OR last_bonus_at <= now() - make_interval(secs => ${input.cooldownSeconds}::int)
                THEN ${input.bonus}::bigint ELSE 0::bigint END AS bonus
       FROM players WHERE id = ${input.playerId} FOR UPDATE
     ), player AS (
