@@ -2,7 +2,7 @@
  * The Database: one Drizzle handle over either a real Postgres (node-postgres pool) or an embedded PGlite
  * in DATA_DIR. Both run the same migrations and the same queries; only construction differs.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -72,10 +72,50 @@ export function createPostgresDatabase(url: string, options: { poolSize?: number
   };
 }
 
+/**
+ * PGlite is one process's database: a second process opening the same directory would corrupt it.
+ * A lock file with our pid guards the directory; a lock left by a dead process is taken over.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const lockFile = path.join(dataDir, 'metagameplay.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(lockFile, String(process.pid), { flag: 'wx' });
+      return () => rm(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
+      if (holder && holder !== process.pid && isAlive(holder)) {
+        throw new Error(`the embedded database in ${dataDir} is in use by process ${holder}; stop it first`);
+      }
+      await rm(lockFile, { force: true });
+    }
+  }
+  throw new Error(`cannot lock ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function createPgliteDatabase(dataDir: string | null): Promise<Database> {
-  if (dataDir) await mkdir(dataDir, { recursive: true });
+  let unlock = () => Promise.resolve();
+  if (dataDir) {
+    await mkdir(dataDir, { recursive: true });
+    unlock = await lockDataDir(dataDir);
+  }
   const client = dataDir ? new PGlite(path.join(dataDir, 'pglite')) : new PGlite();
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
   // PGlite returns int8 as bigint or text depending on version; map to number as for node-postgres.
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
@@ -87,7 +127,10 @@ export async function createPgliteDatabase(dataDir: string | null): Promise<Data
         client.query('SELECT 1').then(() => true),
         timeoutMs,
       ),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      await unlock();
+    },
   };
 }
 
