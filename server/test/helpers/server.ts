@@ -50,7 +50,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 export async function startServer(
   backend: Backend,
   env: Record<string, string> = {},
-  options: { databaseUrl?: string; dataDir?: string } = {},
+  options: { databaseUrl?: string; dataDir?: string; redisKeyPrefix?: string } = {},
 ): Promise<TestServer> {
   let dropDatabase: (() => Promise<void>) | null = null;
   let databaseUrl: string | null = null;
@@ -72,7 +72,12 @@ export async function startServer(
     ...env,
   });
   if (backend === 'pglite') config.dataDir = options.dataDir ?? '';
-  const ctx = await createContext(config, { passwordCost: FAST_PASSWORDS, defaultMetrics: false });
+  const ctx = await createContext(config, {
+    passwordCost: FAST_PASSWORDS,
+    defaultMetrics: false,
+    // Nodes that should share one cache (and hear each other's events) pass the same prefix.
+    redisKeyPrefix: options.redisKeyPrefix,
+  });
   const app = await buildApp(ctx, { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

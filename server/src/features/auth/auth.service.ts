@@ -1,8 +1,8 @@
 /**
  * Accounts and sessions: registration, login (with the login bonus and the failed-login lock), logout,
  * and resolving a bearer token to its player. Tokens are 256 random bits; only their SHA-256 is stored.
- * Session lookups are cached under the token hash; logout deletes that entry before it answers, so a
- * revoked token is refused at once.
+ * Session lookups are cached under a versioned key (see sessionCacheKey); logout bumps the version before
+ * it answers, so a revoked token is refused at once, on every node.
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { SessionResponse } from '@metagameplay/protocol';
@@ -94,7 +94,13 @@ export class AuthService {
 
   async logout(player: AuthenticatedPlayer): Promise<void> {
     await revokeSession(this.ctx.database.db, player.tokenHash);
-    await this.ctx.cache.del(sessionCacheKey(player.tokenHash));
+    // Not a del() of the entry: a lookup on another node that read the session before the revocation may
+    // fill the entry after any delete. Bumping the version orphans that fill too (see sessionCacheKey).
+    try {
+      await this.ctx.cache.incr(sessionRevisionKey(player.tokenHash));
+    } catch {
+      // The cache is down: nothing is served from it until it is back, under a new generation.
+    }
     // Nodes that keep a local copy of session lookups drop it on this event.
     void this.ctx.bus.publish('session.revoked', { tokenHash: player.tokenHash }).catch(() => undefined);
   }
@@ -103,7 +109,10 @@ export class AuthService {
   async authenticate(token: string): Promise<AuthenticatedPlayer | null> {
     if (token.length < 20 || token.length > 200) return null;
     const tokenHash = hashToken(token);
-    const cacheKey = sessionCacheKey(tokenHash);
+    // The version is read before the entry and before the database, so a fill below lands under the
+    // version that was current before its database read (see sessionCacheKey).
+    const revision = (await this.ctx.cache.get(sessionRevisionKey(tokenHash))) ?? '0';
+    const cacheKey = sessionCacheKey(tokenHash, revision);
     const cached = await this.ctx.cache.get(cacheKey);
     if (cached) {
       const { playerId, expiresAt } = JSON.parse(cached) as { playerId: string; expiresAt: number };
@@ -145,8 +154,23 @@ export class AuthService {
   }
 }
 
-export function sessionCacheKey(tokenHash: string): string {
-  return `session:v1:${tokenHash}`;
+/**
+ * Cached session lookups are versioned by the revocation counter of the token's bucket (the first three
+ * hex digits of its hash: at most 4096 counters, however many sessions end). A lookup reads the counter,
+ * then the entry, and on a miss the database, and fills the entry under the counter it read first. Logout
+ * revokes the session in the database, then bumps the counter: every lookup from then on, on any node,
+ * reads a key no fill has used, so it goes to the database and sees the revocation; a concurrent fill
+ * that read the session before the revocation lands under the old counter, which nobody reads again.
+ * (Deleting the entry instead would lose that race: the fill may land after the delete and be served
+ * for its whole TTL.) Costs: one more cache read per authenticated request, and a logout makes 1/4096 of
+ * the cached sessions miss once.
+ */
+export function sessionCacheKey(tokenHash: string, revision: string): string {
+  return `session:v2:${revision}:${tokenHash}`;
+}
+
+export function sessionRevisionKey(tokenHash: string): string {
+  return `session-rev:${tokenHash.slice(0, 3)}`;
 }
 
 function lockedError(resetAt: number): DomainError {
