@@ -12,6 +12,12 @@ import { createRedisClient, type Redis } from '../../src/infra/redis.js';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/**
+ * The Redis suites run when TEST_REDIS_URL is set (CI sets it); a plain `npm test` on a machine without
+ * Redis runs the in-process twins only and reports the Redis suites as skipped.
+ */
+export const redisConfigured = process.env.TEST_REDIS_URL !== undefined;
+
 /** Unique per call, so parallel test files and runs never see each other's keys. */
 export function uniquePrefix(): string {
   return `mgtest:${randomBytes(6).toString('hex')}:`;
