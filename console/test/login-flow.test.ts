@@ -5,6 +5,8 @@ import {
   answerCreate,
   enterText,
   initialLogin,
+  type LoginAction,
+  loginKey,
   type LoginState,
   loginFailed,
   stepBack,
@@ -106,5 +108,24 @@ describe('login flow', () => {
     const atPassword = typed(initialLogin(), 'nova');
     expect(stepBack(atPassword).step).toBe('nickname');
     expect(stepBack(initialLogin()).step).toBe('nickname');
+  });
+
+  it('drives the whole dialogue key by key, each key seeing the previous one', () => {
+    let state = initialLogin();
+    let action: LoginAction | null = null;
+    const press = (input: string, key: Parameters<typeof loginKey>[3] = {}) => {
+      const result = loginKey(t, state, input, key);
+      state = result.state;
+      action = result.action ?? action;
+    };
+    for (const char of 'novaa') press(char);
+    press('', { backspace: true });
+    press('', { leftArrow: true });
+    press('', { return: true });
+    expect(state.step).toBe('password');
+    for (const char of 'hunter2!!') press(char);
+    press('', { return: true });
+    expect(action).toEqual({ kind: 'login', nickname: 'nova', password: 'hunter2!!' });
+    expect(loginKey(t, state, 'x', {}).state).toBe(state);
   });
 });

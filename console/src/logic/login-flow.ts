@@ -5,6 +5,7 @@
  */
 import type { Messages } from '../i18n/index';
 import { failureCode, failureMessage } from './failure';
+import { confirmAnswer } from './trade';
 import { nicknameProblem, passwordProblem, stripControl } from './validation';
 
 export type LoginStep = 'nickname' | 'password' | 'offer-create' | 'confirm' | 'busy';
@@ -135,4 +136,47 @@ export function enterText(t: Messages, state: LoginState, value: string): LoginS
   const lineBreak = value.search(/[\r\n]/);
   if (lineBreak < 0) return { state: typeInto(state, value), action: null };
   return submitLogin(t, typeInto(state, value.slice(0, lineBreak)));
+}
+
+export interface FieldKey {
+  return?: boolean;
+  escape?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  ctrl?: boolean;
+  meta?: boolean;
+  tab?: boolean;
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+}
+
+/** The text of the field the current step edits. */
+export function fieldValue(state: LoginState): string {
+  return state.step === 'password'
+    ? state.password
+    : state.step === 'confirm'
+      ? state.confirm
+      : state.nickname;
+}
+
+/** One key press in the login dialogue, whatever the step. */
+export function loginKey(t: Messages, state: LoginState, input: string, key: FieldKey): LoginStepResult {
+  const none = (next: LoginState): LoginStepResult => ({ state: next, action: null });
+  if (state.step === 'busy') return none(state);
+  if (state.step === 'offer-create') {
+    const answer = confirmAnswer(input, key);
+    return none(answer === null ? state : answerCreate(state, answer === 'yes'));
+  }
+  if (key.escape) return none(stepBack(state));
+  if (key.return) return submitLogin(t, state);
+  if (key.backspace || key.delete) return none(typeInto(state, [...fieldValue(state)].slice(0, -1).join('')));
+  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) {
+    return none(state);
+  }
+  if (key.pageUp || key.pageDown || input === '') return none(state);
+  return enterText(t, state, fieldValue(state) + input);
 }

@@ -4,15 +4,16 @@ import { Box, Text, useInput } from 'ink';
 import { useEffect, useState } from 'react';
 import { Frame, type Notice } from '../components/frame';
 import { useGame } from '../game-context';
+import { useRefState } from '../hooks/use-ref-state';
 import { failureMessage } from '../logic/failure';
 import { MENU, menuKey } from '../logic/menu';
 
 export function HomeScreen() {
   const game = useGame();
   const { t, session } = game;
-  const [selected, setSelected] = useState(0);
+  const [selected, setSelected, selectedRef] = useRefState(0);
   const [notice, setNotice] = useState<Notice | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [, setBusy, busyRef] = useRefState(false);
 
   async function refresh(): Promise<void> {
     const outcome = await game.gate.run(() => game.api.me());
@@ -33,8 +34,8 @@ export function HomeScreen() {
 
   useInput(
     (input, key) => {
-      if (busy) return;
-      const step = menuKey(selected, input, key);
+      if (busyRef.current) return;
+      const step = menuKey(selectedRef.current, input, key);
       setSelected(step.selected);
       switch (step.choose) {
         case null:

@@ -6,6 +6,7 @@ import { Frame, type Notice, useListRows } from '../components/frame';
 import { Row } from '../components/table';
 import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
+import { useRefState } from '../hooks/use-ref-state';
 import { failureCode, failureMessage } from '../logic/failure';
 import { listMoveForKey, pageNumber, selectedItem } from '../logic/list-browser';
 import { confirmAnswer, sellQuestion } from '../logic/trade';
@@ -15,8 +16,8 @@ export function InventoryScreen() {
   const { t, api, gate } = game;
   const balance = game.session?.player.balance ?? 0;
   const pageSize = useListRows(13);
-  const [confirming, setConfirming] = useState<OwnedItem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming, confirmingRef] = useRefState<OwnedItem | null>(null);
+  const [, setBusy, busyRef] = useRefState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
   const fail = (error: unknown): void => setNotice({ text: failureMessage(t, error), tone: 'bad' });
 
@@ -53,10 +54,11 @@ export function InventoryScreen() {
 
   useInput(
     (input, key) => {
-      if (busy) return;
-      if (confirming) {
+      if (busyRef.current) return;
+      const asked = confirmingRef.current;
+      if (asked) {
         const answer = confirmAnswer(input, key);
-        if (answer === 'yes') void sell(confirming);
+        if (answer === 'yes') void sell(asked);
         if (answer !== null) setConfirming(null);
         return;
       }

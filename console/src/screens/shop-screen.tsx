@@ -9,6 +9,7 @@ import { Frame, type Notice, useListRows } from '../components/frame';
 import { Row } from '../components/table';
 import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
+import { useRefState } from '../hooks/use-ref-state';
 import { asApiFailure, failureMessage, moneyDetail } from '../logic/failure';
 import { listMoveForKey, pageNumber, selectedItem } from '../logic/list-browser';
 import { loadOwnedIds } from '../logic/owned';
@@ -22,11 +23,10 @@ export function ShopScreen() {
   const { t, api, gate } = game;
   const balance = game.session?.player.balance ?? 0;
   const pageSize = useListRows(14);
-  const [search, setSearch] = useState('');
-  const searchRef = useRef('');
+  const [search, setSearch, searchRef] = useRefState('');
   const [owned, setOwned] = useState<ReadonlySet<number>>(new Set());
-  const [confirming, setConfirming] = useState<ShopItem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming, confirmingRef] = useRefState<ShopItem | null>(null);
+  const [, setBusy, busyRef] = useRefState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
   const fail = (error: unknown): void => setNotice({ text: failureMessage(t, error), tone: 'bad' });
 
@@ -95,10 +95,11 @@ export function ShopScreen() {
 
   useInput(
     (input, key) => {
-      if (busy) return;
-      if (confirming) {
+      if (busyRef.current) return;
+      const asked = confirmingRef.current;
+      if (asked) {
         const answer = confirmAnswer(input, key);
-        if (answer === 'yes') void buy(confirming);
+        if (answer === 'yes') void buy(asked);
         if (answer !== null) setConfirming(null);
         return;
       }
@@ -115,16 +116,12 @@ export function ShopScreen() {
         return;
       }
       if (key.escape) {
-        if (search === '') return game.go('home');
-        searchRef.current = '';
+        if (searchRef.current === '') return game.go('home');
         return setSearch('');
       }
       if (key.ctrl || key.meta || key.tab) return;
-      const next = editSearch(search, input, key);
-      if (next !== search) {
-        searchRef.current = next;
-        setSearch(next);
-      }
+      const next = editSearch(searchRef.current, input, key);
+      if (next !== searchRef.current) setSearch(next);
     },
     { isActive: game.inputActive },
   );
