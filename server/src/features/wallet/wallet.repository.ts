@@ -49,6 +49,20 @@ export async function applyLedgerMove(
   return row ? { balance: Number(row.balance_after), transactionId: row.transaction_id } : null;
 }
 
+/** The item columns of a purchase or sale outcome row: all null when no such item exists. */
+interface OutcomeItemColumns {
+  id: number | null;
+  name: string | null;
+  price: number | string | null;
+  power: number | null;
+}
+
+function itemOf(row: OutcomeItemColumns): ItemRow | null {
+  return row.id === null
+    ? null
+    : { id: row.id, name: row.name ?? '', price: Number(row.price), power: row.power ?? 0 };
+}
+
 export interface PurchaseOutcome {
   item: ItemRow | null;
   owned: boolean;
@@ -96,23 +110,18 @@ export async function purchase(
     FROM (SELECT 1) AS one
     LEFT JOIN item ON true LEFT JOIN debit ON true LEFT JOIN led ON true LEFT JOIN inv ON true
   `);
-  const row = rowsOf<{
-    id: number | null;
-    name: string | null;
-    price: number | string | null;
-    power: number | null;
-    owned: boolean;
-    balance_before: number | string | null;
-    balance_after: number | string | null;
-    transaction_id: string | null;
-    acquired_at: Date | string | null;
-  }>(result)[0];
+  const row = rowsOf<
+    OutcomeItemColumns & {
+      owned: boolean;
+      balance_before: number | string | null;
+      balance_after: number | string | null;
+      transaction_id: string | null;
+      acquired_at: Date | string | null;
+    }
+  >(result)[0];
   if (!row) throw new Error('purchase statement returned no row');
   return {
-    item:
-      row.id === null
-        ? null
-        : { id: row.id, name: row.name ?? '', price: Number(row.price), power: row.power ?? 0 },
+    item: itemOf(row),
     owned: row.owned,
     balanceBefore: Number(row.balance_before ?? 0),
     balanceAfter: row.balance_after === null ? null : Number(row.balance_after),
@@ -157,21 +166,16 @@ export async function sale(
            led.id::text AS transaction_id
     FROM (SELECT 1) AS one LEFT JOIN item ON true LEFT JOIN credit ON true LEFT JOIN led ON true
   `);
-  const row = rowsOf<{
-    id: number | null;
-    name: string | null;
-    price: number | string | null;
-    power: number | null;
-    balance_after: number | string | null;
-    amount: number | string | null;
-    transaction_id: string | null;
-  }>(result)[0];
+  const row = rowsOf<
+    OutcomeItemColumns & {
+      balance_after: number | string | null;
+      amount: number | string | null;
+      transaction_id: string | null;
+    }
+  >(result)[0];
   if (!row) throw new Error('sale statement returned no row');
   return {
-    item:
-      row.id === null
-        ? null
-        : { id: row.id, name: row.name ?? '', price: Number(row.price), power: row.power ?? 0 },
+    item: itemOf(row),
     balanceAfter: row.balance_after === null ? null : Number(row.balance_after),
     amount: row.amount === null ? null : Number(row.amount),
     transactionId: row.transaction_id,
