@@ -3,7 +3,8 @@
  * database, a 500-item catalog). A new pilot registers, browses and searches the catalog, buys, sells,
  * reads balance and history, logs out and back in to the same items and credits; then the server dies
  * mid-session, the console shows the retrying status and the outage choice, the server comes back on
- * the same data, and "retry" carries the session on.
+ * the same data, and "retry" carries the session on; a server that forgot the session sends the pilot
+ * back to login; Ctrl+C leaves cleanly.
  */
 import { formatCredits, parseCredits } from '@metagameplay/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { GameServer, ROOT, TSX } from './helpers/game-server';
 import { TmuxTerminal } from './helpers/tmux-terminal';
 
 const server = await GameServer.create(500);
+const servers = [server];
 const terminals: TmuxTerminal[] = [];
 
 function openConsole(name: string, args: string): TmuxTerminal {
@@ -44,7 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const term of terminals) term.stop();
-  await server.dispose();
+  for (const each of servers) await each.dispose();
 });
 
 describe('console game end to end', () => {
@@ -183,7 +185,17 @@ describe('console game end to end', () => {
     await term.waitFor('✓ owned');
     term.key('Escape');
     await term.waitFor('Transaction history');
-    term.key('q');
+
+    // A server that no longer knows the session (fresh data on the same address): back to login.
+    await server.kill();
+    const amnesiac = await GameServer.create(5, server.port);
+    servers.push(amnesiac);
+    await amnesiac.start();
+    term.key('4');
+    await term.waitFor('Your session has expired — please log in again.');
+    await term.waitFor('Nickname:');
+    term.key('Escape');
+    term.key('C-c');
     screen = await term.waitFor('Goodbye, pilot.');
     expect(screen).not.toMatch(/at .*\.(ts|js):\d+/);
   }, 300_000);

@@ -51,9 +51,10 @@ export class GameServer {
     this.url = `http://127.0.0.1:${port}`;
   }
 
-  static async create(itemCount: number): Promise<GameServer> {
+  /** A server with fresh data and catalog, on `port` or a free one. */
+  static async create(itemCount: number, port?: number): Promise<GameServer> {
     const work = mkdtempSync(path.join(tmpdir(), 'mg-console-e2e-'));
-    return new GameServer(await freePort(), work, writeCatalog(work, itemCount));
+    return new GameServer(port ?? (await freePort()), work, writeCatalog(work, itemCount));
   }
 
   async start(timeoutMs = 90_000): Promise<void> {
@@ -81,7 +82,9 @@ export class GameServer {
     const child = this.child;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${this.log}`);
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`server exited (code ${child.exitCode}, signal ${child.signalCode}):\n${this.log}`);
+      }
       try {
         const res = await fetch(`${this.url}/healthz`);
         if (res.ok) return;
