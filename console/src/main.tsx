@@ -6,6 +6,7 @@
 import { ApiClient, type RetryInfo } from '@metagameplay/client';
 import { render } from 'ink';
 import { App, type RetryListener } from './app';
+import { CrashGuard } from './components/crash-guard';
 import { parseConsoleConfig } from './config';
 import { messages } from './i18n/index';
 import { enterFullScreen, installCrashHandlers } from './terminal';
@@ -42,8 +43,13 @@ function main(): void {
   };
 
   const terminal = enterFullScreen(process.stdout, process.stdin);
-  installCrashHandlers(terminal, t.cli.crashed, Boolean(process.env.METAGAMEPLAY_DEBUG));
-  const app = render(<App api={api} t={t} subscribeRetry={subscribeRetry} />, { exitOnCtrlC: true });
+  const crash = installCrashHandlers(terminal, t.cli.crashed, Boolean(process.env.METAGAMEPLAY_DEBUG));
+  const app = render(
+    <CrashGuard onCrash={crash}>
+      <App api={api} t={t} subscribeRetry={subscribeRetry} />
+    </CrashGuard>,
+    { exitOnCtrlC: true },
+  );
   app.waitUntilExit().then(
     () => {
       terminal.restore();

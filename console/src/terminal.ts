@@ -33,8 +33,13 @@ export function enterFullScreen(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadSt
 /**
  * Installs process-level handlers: an uncaught exception or unhandled rejection restores the terminal,
  * prints `message` (and, only when METAGAMEPLAY_DEBUG is set, the error) and exits with status 1.
+ * Returns that same crash function for errors caught elsewhere (a render error).
  */
-export function installCrashHandlers(terminal: Terminal, message: string, debug: boolean): void {
+export function installCrashHandlers(
+  terminal: Terminal,
+  message: string,
+  debug: boolean,
+): (error: unknown) => void {
   const crash = (error: unknown): void => {
     terminal.restore();
     process.stderr.write(`${message}\n`);
@@ -50,4 +55,5 @@ export function installCrashHandlers(terminal: Terminal, message: string, debug:
   };
   process.on('SIGTERM', leave);
   process.on('SIGHUP', leave);
+  return crash;
 }
