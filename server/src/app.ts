@@ -19,7 +19,7 @@ import { shopRoutes } from './features/shop/shop.routes';
 import { ShopService } from './features/shop/shop.service';
 import { registerErrorHandling } from './plugins/errors';
 import { registerRateLimits } from './plugins/rate-limit';
-import { validatorCompiler } from './plugins/validation';
+import { rejectUnexpectedBody, validatorCompiler } from './plugins/validation';
 
 export interface Services {
   auth: AuthService;
@@ -55,6 +55,7 @@ export async function buildApp(
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  app.addHook('preValidation', rejectUnexpectedBody);
   app.decorateRequest('player', null);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -33,7 +33,13 @@ export class ConfigError extends Error {
     readonly variable: string,
     reason: string,
   ) {
-    super(`Invalid configuration: ${variable} ${reason}`);
+    // One line whatever the value holds: control characters (a newline in an env value) are escaped.
+    super(
+      `Invalid configuration: ${variable} ${reason}`.replace(
+        /[\p{Cc}\u2028\u2029]/gu,
+        (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+      ),
+    );
     this.name = 'ConfigError';
   }
 }

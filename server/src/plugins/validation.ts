@@ -4,7 +4,8 @@
  */
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import { DomainError } from '../lib/domain-error';
 
 // ajv-formats is CommonJS; under ESM its function sits on `default`.
 const addFormats =
@@ -33,3 +34,22 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
     };
   };
 };
+
+/**
+ * preValidation hook: a route without a body schema takes no body. Nothing, `null`, '' or `{}` pass;
+ * anything else is an unknown field and gets 400, as for routes with a schema (never silently dropped).
+ */
+export async function rejectUnexpectedBody(request: FastifyRequest): Promise<void> {
+  if (request.routeOptions.schema?.body !== undefined) return;
+  const body: unknown = request.body;
+  if (body === undefined || body === null || body === '') return;
+  const isObject = typeof body === 'object' && !Array.isArray(body);
+  if (isObject && Object.keys(body).length === 0) return;
+  const details = isObject
+    ? Object.keys(body).map((key) => ({
+        field: `body/${key}`,
+        message: 'must NOT have additional properties',
+      }))
+    : [{ field: 'body', message: 'must be empty: this endpoint takes no body' }];
+  throw new DomainError('VALIDATION_ERROR', `${details[0]?.field} ${details[0]?.message}`, details);
+}
