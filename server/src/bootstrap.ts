@@ -6,6 +6,7 @@ import type { Config } from './config';
 import type { AppContext } from './context';
 import { createPgliteDatabase, createPostgresDatabase, type Database } from './db/client';
 import { PasswordHasher } from './features/auth/password';
+import { readCatalogFile } from './features/shop/catalog-file';
 import { ShopService } from './features/shop/shop.service';
 import { PlayerService } from './features/players/players.service';
 import { pino } from 'pino';
@@ -35,6 +36,8 @@ export async function openDatabase(config: Config): Promise<Database> {
 
 export async function createContext(config: Config, options: BootstrapOptions = {}): Promise<AppContext> {
   const log = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  // The catalog file is checked before the database opens, so a bad file fails start-up at once.
+  const catalog = await readCatalogFile(config.itemsFile);
   const database = await openDatabase(config);
   // Redis trouble is logged and survived (the API serves from Postgres); it never stops the server.
   const infra = createInfra({
@@ -54,7 +57,7 @@ export async function createContext(config: Config, options: BootstrapOptions = 
     closeInfra: () => infra.close(),
   };
   try {
-    await new ShopService(ctx, new PlayerService(ctx)).syncCatalogFile();
+    await new ShopService(ctx, new PlayerService(ctx)).syncCatalog(catalog);
   } catch (error) {
     await closeContext(ctx);
     throw error;

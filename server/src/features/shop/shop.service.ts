@@ -12,7 +12,7 @@ import { DomainError } from '../../lib/domain-error';
 import type { PlayerService } from '../players/players.service';
 import type { Executor } from '../../db/client';
 import { purchase, sale } from '../wallet/wallet.repository';
-import { readCatalogFile } from './catalog-file';
+import type { CatalogEntry } from './catalog-file';
 import { findItem, listActiveItems, upsertCatalog } from './shop.repository';
 
 export interface CachedPage {
@@ -29,9 +29,8 @@ export class ShopService {
     private readonly players: PlayerService,
   ) {}
 
-  /** Loads the catalog file into the database (by name: add missing, update price/power). */
-  async syncCatalogFile(): Promise<{ entries: number; changed: number }> {
-    const entries = await readCatalogFile(this.ctx.config.itemsFile);
+  /** Loads the catalog file's entries into the database (by name: add missing, update price/power). */
+  async syncCatalog(entries: CatalogEntry[]): Promise<{ entries: number; changed: number }> {
     const changed = await upsertCatalog(this.ctx.database.db, entries);
     if (changed > 0) await this.catalogChanged();
     return { entries: entries.length, changed };
