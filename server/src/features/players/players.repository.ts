@@ -111,7 +111,10 @@ export async function listLedger(
     SELECT id, type, amount, balance_after, item_id, battle_id, created_at
     FROM ledger
     WHERE player_id = ${playerId} ${beforeId === null ? sql`` : sql`AND id < ${beforeId}`}
-    ORDER BY id DESC
+    -- NULLS LAST matches ledger_player_id_idx (player_id, id DESC NULLS LAST). A bare "id DESC" means
+    -- NULLS FIRST, which the index does not serve, so Postgres read and sorted the player's whole
+    -- history for every page (EXPLAIN ANALYZE: Sort over Index Scan). id is never null: same rows.
+    ORDER BY id DESC NULLS LAST
     LIMIT ${limit}
   `);
   return rowsOf<{

@@ -1,0 +1,92 @@
+/** The HTTP load generator: autocannon, bounded in time, against 127.0.0.1, run in the harness process. */
+import autocannon, { type Options, type RequestSpec } from 'autocannon';
+
+export interface LoadResult {
+  /** Mean requests per second over the run (all responses, 2xx or not). */
+  rps: number;
+  /** Mean 2xx responses per second. */
+  okRps: number;
+  p50: number;
+  p99: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  statusCodes: Record<string, number>;
+  durationS: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  connections: number;
+  durationS: number;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  requests?: RequestSpec[];
+}
+
+export function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const opts: Options = {
+    url: options.url,
+    connections: options.connections,
+    duration: options.durationS,
+    pipelining: 1,
+    timeout: 10,
+  };
+  // Only set what is given: an explicit `undefined` would override autocannon's defaults.
+  if (options.method !== undefined) opts.method = options.method;
+  if (options.headers !== undefined) opts.headers = options.headers;
+  if (options.body !== undefined) opts.body = options.body;
+  if (options.requests !== undefined) opts.requests = options.requests;
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (error, result) => {
+      if (error) {
+        reject(error);
+        return;
+      }
+      const statusCodes: Record<string, number> = {};
+      for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count;
+      const seconds = result.duration > 0 ? result.duration : options.durationS;
+      resolve({
+        rps: result.requests.total / seconds,
+        okRps: result['2xx'] / seconds,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        total: result.requests.total,
+        non2xx: result.non2xx,
+        errors: result.errors + result.timeouts,
+        statusCodes,
+        durationS: seconds,
+      });
+    });
+  });
+}
+
+/** A short unmeasured run so JIT, pools and caches are warm before the measured one. */
+export async function warmUp(options: LoadOptions, seconds: number): Promise<void> {
+  if (seconds <= 0) return;
+  await runLoad({ ...options, durationS: Math.max(1, Math.round(seconds)) });
+}
+
+/**
+ * Runs `a` and `b` alternately, `rounds` times each (a, b, a, b, …), and keeps each side's best round by
+ * `score`. This machine is shared, so other work steals CPU at random moments; alternating spreads that
+ * noise over both sides, and best-of-N keeps the round that was least disturbed, on each side alike.
+ */
+export async function alternate<A, B>(
+  rounds: number,
+  a: () => Promise<A>,
+  b: () => Promise<B>,
+  scoreA: (x: A) => number,
+  scoreB: (x: B) => number,
+): Promise<{ a: A; b: B; allA: A[]; allB: B[] }> {
+  const allA: A[] = [];
+  const allB: B[] = [];
+  for (let i = 0; i < Math.max(1, rounds); i++) {
+    allA.push(await a());
+    allB.push(await b());
+  }
+  const best = <T>(xs: T[], score: (x: T) => number): T =>
+    xs.reduce((m, x) => (score(x) > score(m) ? x : m), xs[0] as T);
+  return { a: best(allA, scoreA), b: best(allB, scoreB), allA, allB };
+}

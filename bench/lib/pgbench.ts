@@ -1,0 +1,180 @@
+/**
+ * The database-only baseline: pgbench running the very statements the server sends for one buy and
+ * one sale. The SQL is not copied by hand: it is captured from the server's own `purchase` and `sale`
+ * functions (server/src/features/wallet/wallet.repository.ts) through Drizzle's Postgres dialect, and
+ * the bound parameters are replaced by pgbench variables. So the baseline follows any change to them.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Executor } from '../../server/src/db/client';
+import { purchase, sale } from '../../server/src/features/wallet/wallet.repository';
+import { adminUrl } from './db';
+import { percentile } from './stats';
+
+export const pgbenchPath = process.env.PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
+
+const PLAYER = '00000000-0000-4000-8000-0000deadbeef';
+const ITEM = 987_654;
+
+/** Renders one repository call into SQL text whose parameters are pgbench expressions. */
+async function capture(
+  call: (db: Executor) => Promise<unknown>,
+  bind: (value: unknown) => string,
+): Promise<string> {
+  const dialect = new PgDialect();
+  let text = '';
+  const fake = {
+    execute(query: SQL) {
+      const rendered = dialect.sqlToQuery(query);
+      text = rendered.sql.replace(/\$(\d+)/g, (_, i: string) => bind(rendered.params[Number(i) - 1]));
+      // The smallest row both callers accept; only the text matters here.
+      return Promise.resolve({ rows: [{ id: null, owned: false }] });
+    },
+  } as unknown as Executor;
+  await call(fake);
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function binder(percent: number) {
+  return (value: unknown): string => {
+    if (value === PLAYER) return 'bench_pid(:pid)';
+    if (value === ITEM) return ':item';
+    if (value === null) return 'NULL';
+    if (value === percent) return String(percent);
+    throw new Error(`unexpected parameter in the wallet SQL: ${JSON.stringify(value)}`);
+  };
+}
+
+export interface CycleScriptOptions {
+  sellPercent: number;
+  /** Wrap each money move in the Idempotency-Key transaction the server runs when a key is sent. */
+  idempotent: boolean;
+}
+
+/**
+ * One pgbench transaction script = one cycle: the buy statement, then the sale statement, for a player
+ * drawn from this client's own slice of the seeded players (as each HTTP connection has its own players).
+ * Without idempotency each statement runs alone (auto-commit), exactly as the server sends it; with it,
+ * each runs inside BEGIN … COMMIT with the key insert before and the stored-response update after.
+ */
+export async function cycleScript(options: CycleScriptOptions): Promise<string> {
+  const bind = binder(options.sellPercent);
+  const buy = await capture((db) => purchase(db, PLAYER, ITEM, null), bind);
+  const sell = await capture((db) => sale(db, PLAYER, ITEM, options.sellPercent), bind);
+  // The response the server stores is ~300 bytes of JSON; the fingerprint is a SHA-256 hex string.
+  const response = `'${'{"balance":100000000,"item":{"id":3}}'.padEnd(300, ' ')}'`;
+  const fingerprint = `'${'0'.repeat(64)}'`;
+  const wrap = (statement: string, path: string): string[] =>
+    options.idempotent
+      ? [
+          'BEGIN;',
+          `\\set key random(1, 1000000000000000)`,
+          `INSERT INTO idempotency_keys (player_id, key, fingerprint, status_code, response) VALUES (bench_pid(:pid), 'pgb-${path}-' || :key, ${fingerprint}, 0, '') ON CONFLICT DO NOTHING RETURNING 1 AS claimed;`,
+          `${statement};`,
+          `UPDATE idempotency_keys SET status_code = 200, response = ${response} WHERE (player_id = bench_pid(:pid) AND key = 'pgb-${path}-' || :key);`,
+          'COMMIT;',
+        ]
+      : [`${statement};`];
+  return [
+    '\\set pid 1 + :client_id + :clients * random(0, :per - 1)',
+    ...wrap(buy, 'buy'),
+    ...wrap(sell, 'sell'),
+    '',
+  ].join('\n');
+}
+
+export interface PgbenchResult {
+  /** Script executions (cycles) per second, excluding connection time. */
+  tps: number;
+  /** Latency of one script execution (one cycle), ms. */
+  p50: number;
+  p99: number;
+  transactions: number;
+  failed: number;
+  output: string;
+}
+
+export interface PgbenchOptions {
+  database: string;
+  script: string;
+  clients: number;
+  durationS: number;
+  /** Seeded players available (1..players); each client gets players/clients of them. */
+  players: number;
+  item: number;
+}
+
+export async function runPgbench(options: PgbenchOptions): Promise<PgbenchResult> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mg-pgbench-'));
+  try {
+    const scriptFile = path.join(dir, 'cycle.sql');
+    await writeFile(scriptFile, options.script);
+    const url = new URL(adminUrl);
+    const per = Math.max(1, Math.floor(options.players / options.clients));
+    const args = [
+      '-n',
+      '-M',
+      'extended',
+      '-h',
+      url.hostname,
+      '-p',
+      url.port || '5432',
+      '-U',
+      decodeURIComponent(url.username || 'postgres'),
+      '-c',
+      String(options.clients),
+      '-j',
+      '1',
+      '-T',
+      String(options.durationS),
+      '-D',
+      `clients=${options.clients}`,
+      '-D',
+      `per=${per}`,
+      '-D',
+      `item=${options.item}`,
+      '-f',
+      scriptFile,
+      '-l',
+      `--log-prefix=${path.join(dir, 'log')}`,
+      options.database,
+    ];
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(pgbenchPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) =>
+        code === 0 ? resolve(out) : reject(new Error(`pgbench exited ${code}:\n${out}`)),
+      );
+    });
+    const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(output)?.[1] ?? NaN);
+    const transactions = Number(/number of transactions actually processed: (\d+)/.exec(output)?.[1] ?? 0);
+    const failed = Number(/number of failed transactions: (\d+)/.exec(output)?.[1] ?? 0);
+    // Per-transaction log lines: client_id transaction_no time_us script_no epoch epoch_us.
+    const latencies: number[] = [];
+    for (const file of await readdir(dir)) {
+      if (!file.startsWith('log')) continue;
+      for (const line of (await readFile(path.join(dir, file), 'utf8')).split('\n')) {
+        const us = Number(line.split(' ')[2]);
+        if (Number.isFinite(us) && line) latencies.push(us / 1000);
+      }
+    }
+    latencies.sort((x, y) => x - y);
+    return {
+      tps,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      transactions,
+      failed,
+      output,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

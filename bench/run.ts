@@ -1,0 +1,187 @@
+/**
+ * The benchmark harness: `npm run bench [-- options]`. Every scenario measures the project and its
+ * baseline in the same run, on this machine, with the same load settings, and prints ratios, p50/p99
+ * latency and the server's peak RSS, with PASS/MISS against the targets (bench/RESULTS.md).
+ *
+ *   --scenario shop|cycle|scale|login|embedded|all   (comma-separated list allowed; default all)
+ *   --smoke             tiny data sets and ~1 s runs (CI); --duration/--warmup still override
+ *   --duration S        seconds per measured run (default 5)
+ *   --rounds N          alternating rounds per side, best one kept (default 3; smoke 1)
+ *   --warmup S          seconds of unmeasured warm-up per side before measuring (default 10)
+ *   --connections N     connections/clients for every scenario (defaults: shop 50, cycle/scale 16, login 8)
+ *   --large-players N   players of the large data set (default 1,000,000; 10 ledger rows each)
+ *   --small-players N   players of the small data set (default 1,000)
+ *   --reload            reload the large data set even when a complete one exists
+ *   --profile           write V8 CPU profiles of the server runs into bench/results/profiles/
+ *   --no-postgres       skip the scenarios that need Postgres and pgbench
+ *   --json FILE         where to write the results as JSON (default bench/results/latest.json)
+ *
+ * Postgres: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres;
+ * the harness creates and recreates only databases named mg_bench_*.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { adminUrl } from './lib/db';
+import { pgbenchPath } from './lib/pgbench';
+import { benchRoot } from './lib/proc';
+import { type BenchOptions, type ScenarioResult, table } from './lib/report';
+import { cycleScenario } from './scenarios/cycle';
+import { embeddedScenario } from './scenarios/embedded';
+import { loginScenario } from './scenarios/login';
+import { scaleScenario } from './scenarios/scale';
+import { shopScenario } from './scenarios/shop';
+
+export const SCENARIOS = ['shop', 'cycle', 'scale', 'login', 'embedded'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  postgres: string | null;
+  os: string;
+}
+
+function machine(postgresVersion: string | null): Machine {
+  let cpuModel = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    cpuModel = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpuModel;
+  } catch {
+    // not Linux
+  }
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    postgres: postgresVersion,
+    os: `${os.type()} ${os.release()}`,
+  };
+}
+
+async function postgresVersion(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3_000 });
+  try {
+    await client.connect();
+    const r = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+    return r.rows[0]?.v ?? 'unknown';
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function hasPgbench(): boolean {
+  try {
+    execFileSync(pgbenchPath, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scenario: { type: 'string', default: 'all' },
+      smoke: { type: 'boolean', default: false },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      rounds: { type: 'string' },
+      connections: { type: 'string' },
+      'large-players': { type: 'string' },
+      'small-players': { type: 'string' },
+      reload: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      'no-postgres': { type: 'boolean', default: false },
+      json: { type: 'string' },
+    },
+  });
+  const wanted =
+    values.scenario === 'all'
+      ? [...SCENARIOS]
+      : (values.scenario.split(',').map((s) => s.trim()) as ScenarioName[]);
+  for (const name of wanted) {
+    if (!SCENARIOS.includes(name))
+      throw new Error(`unknown scenario "${name}" (one of ${SCENARIOS.join(', ')}, all)`);
+  }
+  const num = (raw: string | undefined, fallback: number) => (raw === undefined ? fallback : Number(raw));
+  const smoke = values.smoke;
+  const pgVersion = values['no-postgres'] ? null : await postgresVersion();
+  const postgres = pgVersion !== null && hasPgbench();
+  const options: BenchOptions = {
+    smoke,
+    durationS: num(values.duration, smoke ? 1 : 5),
+    rounds: num(values.rounds, smoke ? 1 : 3),
+    warmupS: num(values.warmup, smoke ? 0 : 10),
+    connections: values.connections === undefined ? undefined : Number(values.connections),
+    postgres,
+    profileDir: values.profile ? path.join(benchRoot, 'results', 'profiles') : undefined,
+    largePlayers: num(values['large-players'], smoke ? 2_000 : 1_000_000),
+    smallPlayers: num(values['small-players'], smoke ? 100 : 1_000),
+    reload: values.reload,
+    log: (line) => process.stdout.write(`${line}\n`),
+  };
+  const host = machine(pgVersion);
+  options.log(
+    `MetaGameplay bench${smoke ? ' (smoke)' : ''}: ${host.cpus} × ${host.cpuModel}, ${host.memoryGiB} GiB, Node ${host.node}, ` +
+      `Postgres ${host.postgres ?? 'not reachable'}${postgres ? '' : ' (Postgres scenarios skipped)'}`,
+  );
+  const runners: Record<ScenarioName, (earlier: ScenarioResult[]) => Promise<ScenarioResult>> = {
+    shop: () => shopScenario(options),
+    cycle: () => cycleScenario(options),
+    scale: () => scaleScenario(options),
+    login: () => loginScenario(options),
+    embedded: (earlier) => embeddedScenario(options, earlier),
+  };
+  const results: ScenarioResult[] = [];
+  let failed = false;
+  for (const name of SCENARIOS.filter((s) => wanted.includes(s))) {
+    options.log(`\n== ${name}`);
+    const started = performance.now();
+    try {
+      const result = await runners[name](results);
+      results.push(result);
+      if (result.skipped) options.log(`  skipped: ${result.skipped}`);
+      for (const row of result.rows) {
+        options.log(
+          `  ${row.name}: ${row.verdict}${row.ratio === undefined ? '' : ` (ratio ${row.ratio.toFixed(2)})`}`,
+        );
+      }
+      for (const note of result.notes) options.log(`  note: ${note}`);
+    } catch (error) {
+      failed = true;
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      options.log(`  FAILED: ${message}`);
+      results.push({ scenario: name, rows: [], notes: [], skipped: `failed: ${message.split('\n')[0]}` });
+    }
+    options.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  options.log(`\n${table(results)}\n`);
+  const jsonFile = values.json ?? path.join(benchRoot, 'results', smoke ? 'smoke.json' : 'latest.json');
+  await mkdir(path.dirname(jsonFile), { recursive: true });
+  await writeFile(
+    jsonFile,
+    `${JSON.stringify({ at: new Date().toISOString(), machine: host, options: { ...options, log: undefined }, results }, null, 2)}\n`,
+  );
+  options.log(`results written to ${path.relative(process.cwd(), jsonFile)}`);
+  return failed ? 1 : 0;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.join(benchRoot, 'run.ts')) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

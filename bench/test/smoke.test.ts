@@ -1,0 +1,43 @@
+/**
+ * CI smoke run of the benchmark harness: every scenario end to end with tiny data sets and ~1 s runs.
+ * It checks that each scenario produced its rows (and that the write scenarios kept the ledger whole),
+ * never the timings: numbers belong to `npm run bench` on a quiet machine, not to the test suite.
+ * The Postgres scenarios (cycle with pgbench, scale) run only when TEST_DATABASE_URL is set.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ScenarioResult } from '../lib/report';
+import { main, SCENARIOS } from '../run';
+
+const postgres = Boolean(process.env.TEST_DATABASE_URL);
+
+describe('bench harness (smoke)', () => {
+  let dir = '';
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs every scenario and reports a result for each', { timeout: 240_000 }, async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'mg-bench-smoke-'));
+    const json = path.join(dir, 'smoke.json');
+    const code = await main(['--smoke', '--json', json, ...(postgres ? [] : ['--no-postgres'])]);
+    const report = JSON.parse(await readFile(json, 'utf8')) as { results: ScenarioResult[] };
+    expect(report.results.map((r) => r.scenario)).toEqual([...SCENARIOS]);
+    for (const result of report.results) {
+      const needsPostgres = result.scenario === 'cycle' || result.scenario === 'scale';
+      if (needsPostgres && !postgres) {
+        expect(result.skipped).toBe('needs Postgres');
+        continue;
+      }
+      expect(result.skipped, `${result.scenario}: ${result.skipped}`).toBeUndefined();
+      expect(result.rows.length).toBeGreaterThan(0);
+      for (const row of result.rows) {
+        expect(['PASS', 'MISS', 'info']).toContain(row.verdict);
+        expect(row.project.rate ?? row.project.rssMiB ?? row.project.p50).toBeDefined();
+      }
+    }
+    expect(code).toBe(0);
+  });
+});
