@@ -53,4 +53,27 @@ export class Metrics {
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
+
+  // prom-client hashes the label object on every call; routes and statuses are few, so the labelled
+  // children are looked up once and kept (this runs for every request).
+  readonly #requestChildren = new Map<string, ReturnType<Counter<'method' | 'route' | 'status'>['labels']>>();
+  readonly #durationChildren = new Map<string, ReturnType<Histogram<'method' | 'route'>['labels']>>();
+
+  /** Counts one answered request and its latency. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const routeKey = `${method} ${route}`;
+    const requestKey = `${routeKey} ${status}`;
+    let requests = this.#requestChildren.get(requestKey);
+    if (!requests) {
+      requests = this.httpRequests.labels({ method, route, status: String(status) });
+      this.#requestChildren.set(requestKey, requests);
+    }
+    let duration = this.#durationChildren.get(routeKey);
+    if (!duration) {
+      duration = this.httpDuration.labels({ method, route });
+      this.#durationChildren.set(routeKey, duration);
+    }
+    requests.inc();
+    duration.observe(seconds);
+  }
 }
