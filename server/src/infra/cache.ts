@@ -27,6 +27,12 @@ interface Entry {
 export class MemoryCache implements Cache {
   readonly kind = 'memory' as const;
   readonly #entries = new Map<string, Entry>();
+  /**
+   * Counters version other keys, so they live apart from the size-bounded entries: evicting a version
+   * would bring back pages cached under an older one. They are few by design (a catalog version, the
+   * session revision buckets).
+   */
+  readonly #counters = new Map<string, number>();
 
   constructor(
     private readonly maxEntries = 50_000,
@@ -34,6 +40,8 @@ export class MemoryCache implements Cache {
   ) {}
 
   get(key: string): Promise<string | null> {
+    const counter = this.#counters.get(key);
+    if (counter !== undefined) return Promise.resolve(String(counter));
     const entry = this.#entries.get(key);
     if (!entry) return Promise.resolve(null);
     if (entry.expiresAt <= this.now()) {
@@ -44,6 +52,7 @@ export class MemoryCache implements Cache {
   }
 
   set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    this.#counters.delete(key);
     this.#entries.delete(key);
     this.#entries.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 });
     if (this.#entries.size > this.maxEntries) {
@@ -54,14 +63,16 @@ export class MemoryCache implements Cache {
   }
 
   del(...keys: string[]): Promise<void> {
-    for (const key of keys) this.#entries.delete(key);
+    for (const key of keys) {
+      this.#entries.delete(key);
+      this.#counters.delete(key);
+    }
     return Promise.resolve();
   }
 
   incr(key: string): Promise<number> {
-    const entry = this.#entries.get(key);
-    const next = (entry && entry.expiresAt > this.now() ? Number(entry.value) : 0) + 1;
-    this.#entries.set(key, { value: String(next), expiresAt: Number.POSITIVE_INFINITY });
+    const next = (this.#counters.get(key) ?? 0) + 1;
+    this.#counters.set(key, next);
     return Promise.resolve(next);
   }
 
@@ -71,6 +82,7 @@ export class MemoryCache implements Cache {
 
   close(): Promise<void> {
     this.#entries.clear();
+    this.#counters.clear();
     return Promise.resolve();
   }
 }

@@ -125,3 +125,16 @@ afterAll(async () => {
   await Promise.all(clients.map(closeRedisClient));
   if (redisConfigured) await deleteKeys(TEST_REDIS_URL, prefix);
 });
+
+describe('MemoryCache bounds', () => {
+  it('evicts the oldest entries past its size, but never a counter', async () => {
+    const cache = new MemoryCache(3);
+    expect(await cache.incr('catalog:version')).toBe(1);
+    for (const key of ['a', 'b', 'c', 'd', 'e']) await cache.set(key, key, 60);
+    expect(await cache.get('a')).toBeNull();
+    expect(await cache.get('b')).toBeNull();
+    expect(await cache.get('e')).toBe('e');
+    expect(await cache.get('catalog:version')).toBe('1');
+    expect(await cache.incr('catalog:version')).toBe(2);
+  });
+});
