@@ -515,7 +515,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes, one Postgres, one Re
       expect((await redisEntries(redis.url, victimKey)).size).toBe(1);
       const stalePages = [...(await redisEntries(redis.url, `${prefix}c:*:shop:page:*`)).values()].filter(
         (value) => {
-          const page = JSON.parse(JSON.parse(value ?? '{}').body ?? '{}') as { items?: Item[] };
+          // A cached page is stored as `<etag>\n<body>` (see ShopService.page).
+          const text = value ?? '';
+          const page = JSON.parse(text.slice(text.indexOf('\n') + 1) || '{}') as { items?: Item[] };
           return page.items?.some((item) => item.id === edited.id && item.price === edited.price);
         },
       );
