@@ -3,6 +3,8 @@
  * Parses the options, builds the API client (whose retry notices feed the status line), takes over
  * the terminal and runs the Ink app until the player quits.
  */
+// Must stay the first import: it runs before Ink loads (see the module).
+import './interactive-env';
 import { ApiClient, type RetryInfo } from '@metagameplay/client';
 import { render } from 'ink';
 import { App, type RetryListener } from './app';

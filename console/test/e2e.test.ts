@@ -29,9 +29,8 @@ function openConsole(name: string, args: string): TmuxTerminal {
   const term = new TmuxTerminal(name);
   terminals.push(term);
   term.start(
-    // Without CI in its environment: Ink renders only the last frame when it believes it runs in CI
-    // (CI sets CI=true), and a player's terminal is never that.
-    `env -u CI -u CONTINUOUS_INTEGRATION LANG=en_US.UTF-8 TERM=xterm-256color ${TSX} console/src/main.tsx --server ${server.url} ${args}`,
+    // CI stays in the environment (CI sets CI=true): the game must still draw every frame on a terminal.
+    `env LANG=en_US.UTF-8 TERM=xterm-256color ${TSX} console/src/main.tsx --server ${server.url} ${args}`,
     ROOT,
   );
   return term;
