@@ -164,6 +164,8 @@ describe.skipIf(!hasTmux())('console game end to end', () => {
     expect(screen.match(/purchase/g)).toHaveLength(2);
     expect(screen).toContain('-2.02');
     expect(screen).toContain('+2.02');
+    expect(screen.match(/Galaxy item 002/g)).toHaveLength(2); // bought, then sold: named, not numbered
+    expect(screen).toContain('Galaxy item 001');
     term.key('Escape');
 
     // Log out, log in again: the same items and credits, plus a new login bonus.

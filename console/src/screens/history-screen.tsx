@@ -46,10 +46,10 @@ export function HistoryScreen() {
         bold
         columns={[
           { text: c.when, width: 18 },
-          { text: c.type },
-          { text: c.amount, width: 16 },
-          { text: c.balanceAfter, width: 16 },
-          { text: c.item, width: 8 },
+          { text: c.type, width: 16 },
+          { text: c.amount, width: 14 },
+          { text: c.balanceAfter, width: 14 },
+          { text: c.item },
         ]}
       />
       {!state.loaded ? <Text color="cyan">{t.loading}</Text> : null}
@@ -60,10 +60,10 @@ export function HistoryScreen() {
           selected={index === state.selected}
           columns={[
             { text: formatWhen(tx.createdAt), width: 18 },
-            { text: t.history.types[tx.type] ?? tx.type },
-            { text: signedCredits(tx.amount), width: 16, color: tx.amount < 0 ? 'red' : 'green' },
-            { text: formatCredits(tx.balanceAfter), width: 16 },
-            { text: tx.itemId === null ? '' : `#${tx.itemId}`, width: 8 },
+            { text: t.history.types[tx.type] ?? tx.type, width: 16 },
+            { text: signedCredits(tx.amount), width: 14, color: tx.amount < 0 ? 'red' : 'green' },
+            { text: formatCredits(tx.balanceAfter), width: 14 },
+            { text: tx.itemName ?? (tx.itemId === null ? '' : `#${tx.itemId}`) },
           ]}
         />
       ))}

@@ -59,6 +59,7 @@ export const Transaction = Type.Object({
   amount: SignedMoney,
   balanceAfter: Money,
   itemId: Type.Union([ItemId, Type.Null()]),
+  itemName: Type.Union([Type.String(), Type.Null()], { description: 'The item bought or sold, if any' }),
   battleId: Type.Union([Uuid, Type.Null()]),
   createdAt: Timestamp,
 });

@@ -91,6 +91,7 @@ export class PlayerService {
           amount: r.amount,
           balanceAfter: r.balanceAfter,
           itemId: r.itemId,
+          itemName: r.itemName,
           battleId: r.battleId,
           createdAt: r.createdAt.toISOString(),
         }),
