@@ -1,7 +1,7 @@
 /** Buying and selling before the request: checks, confirmation text with the balance after, answers. */
 import { describe, expect, it } from 'vitest';
 import { en } from '../src/i18n/en';
-import { buyQuestion, checkBuy, confirmAnswer, sellQuestion } from '../src/logic/trade';
+import { buyQuestion, checkBuy, confirmAnswer, handleTradeListKey, sellQuestion } from '../src/logic/trade';
 
 const cruiser = { id: 7, name: 'Light cruiser', price: 150075 };
 
@@ -42,5 +42,41 @@ describe('trade', () => {
     expect(confirmAnswer('', { escape: true })).toBe('no');
     expect(confirmAnswer('x', {})).toBeNull();
     expect(confirmAnswer('', { return: true })).toBeNull();
+  });
+});
+
+describe('handleTradeListKey', () => {
+  function harness(asked: string | null, busy = false) {
+    const log: string[] = [];
+    const state = {
+      busy,
+      asked,
+      trade: (item: string) => log.push(`trade ${item}`),
+      closeQuestion: () => log.push('close'),
+      move: (move: string) => log.push(`move ${move}`),
+    };
+    return { log, state };
+  }
+
+  it('answers an open question: yes trades and closes, no closes, other keys are swallowed', () => {
+    const yes = harness('helmet');
+    expect(handleTradeListKey('y', {}, yes.state)).toBe(true);
+    expect(yes.log).toEqual(['trade helmet', 'close']);
+    const no = harness('helmet');
+    expect(handleTradeListKey('', { escape: true }, no.state)).toBe(true);
+    expect(no.log).toEqual(['close']);
+    const other = harness('helmet');
+    expect(handleTradeListKey('', { downArrow: true }, other.state)).toBe(true);
+    expect(other.log).toEqual([]);
+  });
+
+  it('moves the list without a question, leaves other keys to the screen, and ignores keys while busy', () => {
+    const free = harness(null);
+    expect(handleTradeListKey('', { pageDown: true }, free.state)).toBe(true);
+    expect(handleTradeListKey('s', {}, free.state)).toBe(false);
+    expect(free.log).toEqual(['move pageDown']);
+    const busy = harness('helmet', true);
+    expect(handleTradeListKey('y', {}, busy.state)).toBe(true);
+    expect(busy.log).toEqual([]);
   });
 });

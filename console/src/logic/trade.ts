@@ -5,6 +5,7 @@
  */
 import { formatCredits } from '@metagameplay/protocol';
 import type { Messages } from '../i18n/index';
+import { type ListMove, listMoveForKey } from './list-browser';
 
 export interface Priced {
   id: number;
@@ -47,4 +48,32 @@ export function confirmAnswer(
   if (letter === 'y' || letter === 'н' || letter === 'д') return 'yes';
   if (letter === 'n' || letter === 'т' || key.escape) return 'no';
   return null;
+}
+
+/**
+ * The keys the shop and the inventory share, before their own: nothing while a trade is in flight; an
+ * open question takes its answer (yes runs the trade, yes or no closes it); otherwise arrows and page
+ * keys move the list. Returns true when the key was used.
+ */
+export function handleTradeListKey<T>(
+  input: string,
+  key: Parameters<typeof confirmAnswer>[1] & Parameters<typeof listMoveForKey>[0],
+  state: {
+    busy: boolean;
+    asked: T | null;
+    trade: (item: T) => void;
+    closeQuestion: () => void;
+    move: (move: ListMove) => void;
+  },
+): boolean {
+  if (state.busy) return true;
+  if (state.asked !== null) {
+    const answer = confirmAnswer(input, key);
+    if (answer === 'yes') state.trade(state.asked);
+    if (answer !== null) state.closeQuestion();
+    return true;
+  }
+  const move = listMoveForKey(key);
+  if (move) state.move(move);
+  return move !== null;
 }

@@ -1,13 +1,14 @@
 /** Transaction history: the ledger, newest first, page by page. */
 import { formatCredits, type Transaction } from '@metagameplay/protocol';
-import { Box, Text, useInput } from 'ink';
+import { useInput } from 'ink';
 import { useEffect, useState } from 'react';
 import { Frame, type Notice, useListRows } from '../components/frame';
+import { PagedRows } from '../components/paged-rows';
 import { Row } from '../components/table';
 import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
 import { failureMessage } from '../logic/failure';
-import { listMoveForKey, pageNumber } from '../logic/list-browser';
+import { listMoveForKey } from '../logic/list-browser';
 import { formatWhen, signedCredits } from '../logic/ledger-format';
 
 export function HistoryScreen() {
@@ -52,27 +53,23 @@ export function HistoryScreen() {
           { text: c.item },
         ]}
       />
-      {!state.loaded ? <Text color="cyan">{t.loading}</Text> : null}
-      {state.loaded && state.items.length === 0 ? <Text dimColor>{t.history.empty}</Text> : null}
-      {state.items.map((tx, index) => (
-        <Row
-          key={tx.id}
-          selected={index === state.selected}
-          columns={[
-            { text: formatWhen(tx.createdAt), width: 18 },
-            { text: t.history.types[tx.type] ?? tx.type, width: 16 },
-            { text: signedCredits(tx.amount), width: 14, color: tx.amount < 0 ? 'red' : 'green' },
-            { text: formatCredits(tx.balanceAfter), width: 14 },
-            { text: tx.itemName ?? (tx.itemId === null ? '' : `#${tx.itemId}`) },
-          ]}
-        />
-      ))}
-      <Box marginTop={1}>
-        <Text dimColor>
-          {t.shop.page(pageNumber(state), state.nextCursor !== null)}
-          {state.pending ? ` · ${t.loading}` : ''}
-        </Text>
-      </Box>
+      <PagedRows
+        state={state}
+        empty={t.history.empty}
+        row={(tx, index) => (
+          <Row
+            key={tx.id}
+            selected={index === state.selected}
+            columns={[
+              { text: formatWhen(tx.createdAt), width: 18 },
+              { text: t.history.types[tx.type] ?? tx.type, width: 16 },
+              { text: signedCredits(tx.amount), width: 14, color: tx.amount < 0 ? 'red' : 'green' },
+              { text: formatCredits(tx.balanceAfter), width: 14 },
+              { text: tx.itemName ?? (tx.itemId === null ? '' : `#${tx.itemId}`) },
+            ]}
+          />
+        )}
+      />
     </Frame>
   );
 }

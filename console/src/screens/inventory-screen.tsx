@@ -3,13 +3,14 @@ import { formatCredits, type OwnedItem } from '@metagameplay/protocol';
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useState } from 'react';
 import { Frame, type Notice, useListRows } from '../components/frame';
+import { PagedRows } from '../components/paged-rows';
 import { Row } from '../components/table';
 import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
 import { useRefState } from '../hooks/use-ref-state';
 import { failureCode, failureMessage } from '../logic/failure';
-import { listMoveForKey, pageNumber, selectedItem } from '../logic/list-browser';
-import { confirmAnswer, sellQuestion } from '../logic/trade';
+import { selectedItem } from '../logic/list-browser';
+import { handleTradeListKey, sellQuestion } from '../logic/trade';
 
 export function InventoryScreen() {
   const game = useGame();
@@ -54,16 +55,14 @@ export function InventoryScreen() {
 
   useInput(
     (input, key) => {
-      if (busyRef.current) return;
-      const asked = confirmingRef.current;
-      if (asked) {
-        const answer = confirmAnswer(input, key);
-        if (answer === 'yes') void sell(asked);
-        if (answer !== null) setConfirming(null);
-        return;
-      }
-      const move = listMoveForKey(key);
-      if (move) return list.move(move);
+      const shared = handleTradeListKey(input, key, {
+        busy: busyRef.current,
+        asked: confirmingRef.current,
+        trade: (item) => void sell(item),
+        closeQuestion: () => setConfirming(null),
+        move: (move) => list.move(move),
+      });
+      if (shared) return;
       if (key.return || input.toLowerCase() === 's') {
         const item = selectedItem(list.state);
         if (item) {
@@ -95,25 +94,21 @@ export function InventoryScreen() {
           { text: t.inventory.columns.power, width: 8 },
         ]}
       />
-      {!state.loaded ? <Text color="cyan">{t.loading}</Text> : null}
-      {state.loaded && state.items.length === 0 ? <Text dimColor>{t.inventory.empty}</Text> : null}
-      {state.items.map((item, index) => (
-        <Row
-          key={item.id}
-          selected={index === state.selected}
-          columns={[
-            { text: item.name },
-            { text: formatCredits(item.sellPrice), width: 16, color: 'yellow' },
-            { text: String(item.power), width: 8 },
-          ]}
-        />
-      ))}
-      <Box marginTop={1}>
-        <Text dimColor>
-          {t.shop.page(pageNumber(state), state.nextCursor !== null)}
-          {state.pending ? ` · ${t.loading}` : ''}
-        </Text>
-      </Box>
+      <PagedRows
+        state={state}
+        empty={t.inventory.empty}
+        row={(item, index) => (
+          <Row
+            key={item.id}
+            selected={index === state.selected}
+            columns={[
+              { text: item.name },
+              { text: formatCredits(item.sellPrice), width: 16, color: 'yellow' },
+              { text: String(item.power), width: 8 },
+            ]}
+          />
+        )}
+      />
     </Frame>
   );
 }

@@ -6,14 +6,15 @@ import { formatCredits, type ShopItem } from '@metagameplay/protocol';
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { Frame, type Notice, useListRows } from '../components/frame';
+import { PagedRows } from '../components/paged-rows';
 import { Row } from '../components/table';
 import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
 import { useRefState } from '../hooks/use-ref-state';
 import { asApiFailure, failureMessage, moneyDetail } from '../logic/failure';
-import { listMoveForKey, pageNumber, selectedItem } from '../logic/list-browser';
+import { selectedItem } from '../logic/list-browser';
 import { loadOwnedIds } from '../logic/owned';
-import { buyQuestion, checkBuy, confirmAnswer } from '../logic/trade';
+import { buyQuestion, checkBuy, handleTradeListKey } from '../logic/trade';
 import { editSearch, searchParam } from '../logic/validation';
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -95,16 +96,14 @@ export function ShopScreen() {
 
   useInput(
     (input, key) => {
-      if (busyRef.current) return;
-      const asked = confirmingRef.current;
-      if (asked) {
-        const answer = confirmAnswer(input, key);
-        if (answer === 'yes') void buy(asked);
-        if (answer !== null) setConfirming(null);
-        return;
-      }
-      const move = listMoveForKey(key);
-      if (move) return list.move(move);
+      const shared = handleTradeListKey(input, key, {
+        busy: busyRef.current,
+        asked: confirmingRef.current,
+        trade: (item) => void buy(item),
+        closeQuestion: () => setConfirming(null),
+        move: (move) => list.move(move),
+      });
+      if (shared) return;
       if (key.return) {
         const item = selectedItem(list.state);
         if (!item) return;
@@ -150,30 +149,26 @@ export function ShopScreen() {
           { text: t.shop.columns.power, width: 8 },
         ]}
       />
-      {state.loaded && state.items.length === 0 ? <Text dimColor>{t.shop.empty}</Text> : null}
-      {!state.loaded ? <Text color="cyan">{t.loading}</Text> : null}
-      {state.items.map((item, index) => {
-        const mine = owned.has(item.id);
-        return (
-          <Row
-            key={item.id}
-            selected={index === state.selected}
-            dim={!mine && item.price > balance}
-            columns={[
-              { text: item.name },
-              { text: mine ? `✓ ${t.shop.owned}` : '', width: 8, color: 'green' },
-              { text: formatCredits(item.price), width: 16, color: 'yellow' },
-              { text: String(item.power), width: 8 },
-            ]}
-          />
-        );
-      })}
-      <Box marginTop={1}>
-        <Text dimColor>
-          {t.shop.page(pageNumber(state), state.nextCursor !== null)}
-          {state.pending ? ` · ${t.loading}` : ''}
-        </Text>
-      </Box>
+      <PagedRows
+        state={state}
+        empty={t.shop.empty}
+        row={(item, index) => {
+          const mine = owned.has(item.id);
+          return (
+            <Row
+              key={item.id}
+              selected={index === state.selected}
+              dim={!mine && item.price > balance}
+              columns={[
+                { text: item.name },
+                { text: mine ? `✓ ${t.shop.owned}` : '', width: 8, color: 'green' },
+                { text: formatCredits(item.price), width: 16, color: 'yellow' },
+                { text: String(item.power), width: 8 },
+              ]}
+            />
+          );
+        }}
+      />
     </Frame>
   );
 }
