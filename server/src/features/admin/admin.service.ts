@@ -1,14 +1,11 @@
 /** Admin operations: catalog edits (which invalidate every cached catalog page) and credit grants. */
 import type { CreateItemBody, GrantResponse, ShopItem, UpdateItemBody } from '@metagameplay/protocol';
-import { and, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context';
 import { type Executor, pgErrorOf } from '../../db/client';
-import { items } from '../../db/schema';
 import { DomainError } from '../../lib/domain-error';
+import { insertItem, retireActiveItem, updateActiveItem } from '../shop/shop.repository';
 import { itemNotFound, type ShopService } from '../shop/shop.service';
 import { applyLedgerMove } from '../wallet/wallet.repository';
-
-const itemColumns = { id: items.id, name: items.name, price: items.price, power: items.power };
 
 export class AdminService {
   constructor(
@@ -17,22 +14,13 @@ export class AdminService {
   ) {}
 
   async createItem(body: CreateItemBody): Promise<ShopItem> {
-    const [item] = await this.#nameSafe(body.name, () =>
-      this.ctx.database.db.insert(items).values(body).returning(itemColumns),
-    );
-    if (!item) throw new Error('insert returned no row');
+    const item = await this.#nameSafe(body.name, () => insertItem(this.ctx.database.db, body));
     await this.shop.catalogChanged();
     return item;
   }
 
   async updateItem(id: number, body: UpdateItemBody): Promise<ShopItem> {
-    const [item] = await this.#nameSafe(body.name, () =>
-      this.ctx.database.db
-        .update(items)
-        .set({ ...body, updatedAt: sql`now()` })
-        .where(and(eq(items.id, id), eq(items.active, true)))
-        .returning(itemColumns),
-    );
+    const item = await this.#nameSafe(body.name, () => updateActiveItem(this.ctx.database.db, id, body));
     if (!item) throw itemNotFound(id);
     await this.shop.catalogChanged();
     return item;
@@ -40,12 +28,7 @@ export class AdminService {
 
   /** Retires an item: it leaves the shop; owners keep it and can still sell it. */
   async retireItem(id: number): Promise<void> {
-    const retired = await this.ctx.database.db
-      .update(items)
-      .set({ active: false, updatedAt: sql`now()` })
-      .where(and(eq(items.id, id), eq(items.active, true)))
-      .returning({ id: items.id });
-    if (retired.length === 0) throw itemNotFound(id);
+    if (!(await retireActiveItem(this.ctx.database.db, id))) throw itemNotFound(id);
     await this.shop.catalogChanged();
   }
 

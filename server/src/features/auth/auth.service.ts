@@ -101,7 +101,8 @@ export class AuthService {
     } catch {
       // The cache is down: nothing is served from it until it is back, under a new generation.
     }
-    // Nodes that keep a local copy of session lookups drop it on this event.
+    // Announced on the bus for listeners on any node (none needs it for correctness: the revision above
+    // is what makes every node refuse the token).
     void this.ctx.bus.publish('session.revoked', { tokenHash: player.tokenHash }).catch(() => undefined);
   }
 

@@ -58,3 +58,37 @@ export async function upsertCatalog(db: Executor, entries: CatalogEntry[]): Prom
     .returning({ id: items.id });
   return changed.length;
 }
+
+/** Adds an item to the catalog. A taken name fails with a unique violation (23505). */
+export async function insertItem(
+  db: Executor,
+  item: { name: string; price: number; power: number },
+): Promise<ItemRow> {
+  const [row] = await db.insert(items).values(item).returning(itemColumns);
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+/** Changes an item still in the shop; null when there is none. A taken name fails with 23505. */
+export async function updateActiveItem(
+  db: Executor,
+  id: number,
+  changes: { name?: string; price?: number; power?: number },
+): Promise<ItemRow | null> {
+  const [row] = await db
+    .update(items)
+    .set({ ...changes, updatedAt: sql`now()` })
+    .where(and(eq(items.id, id), eq(items.active, true)))
+    .returning(itemColumns);
+  return row ?? null;
+}
+
+/** Takes an item out of the shop (owners keep it); false when it was not in the shop. */
+export async function retireActiveItem(db: Executor, id: number): Promise<boolean> {
+  const retired = await db
+    .update(items)
+    .set({ active: false, updatedAt: sql`now()` })
+    .where(and(eq(items.id, id), eq(items.active, true)))
+    .returning({ id: items.id });
+  return retired.length > 0;
+}

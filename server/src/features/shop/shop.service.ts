@@ -43,6 +43,7 @@ export class ShopService {
     } catch {
       // The cache is down: nothing is served from it until it is back (and then with a new version).
     }
+    // Announced on the bus for listeners on any node; the version bump above is what keeps caches right.
     void this.ctx.bus.publish('catalog.changed', {}).catch(() => undefined);
   }
 
