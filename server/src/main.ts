@@ -38,14 +38,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
-  await app.listen({ port: config.port, host: config.host });
+  const address = await app.listen({ port: config.port, host: config.host });
   app.log.info(
     {
       database: ctx.database.kind,
       cache: ctx.cache.kind,
       dataDir: config.databaseUrl ? undefined : config.dataDir,
     },
-    `MetaGameplay is up: http://${config.host}:${app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : config.port}`,
+    `MetaGameplay is up: ${address}`,
   );
 }
 
