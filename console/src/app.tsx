@@ -65,6 +65,12 @@ export function App({ api, t, subscribeRetry }: AppProps) {
 
   useEffect(() => subscribeRetry((info) => setRetry(info)), [subscribeRetry]);
 
+  // Ink quits on a Ctrl+C read alone; one read in the same chunk as other keys (Esc then Ctrl+C, a
+  // fast typist, a busy machine) reaches handlers as text holding ETX. Quit on that too.
+  useInput((input) => {
+    if (input.includes('\u0003')) exit();
+  });
+
   useInput(
     (input) => {
       const letter = input.toLowerCase();

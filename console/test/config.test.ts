@@ -64,6 +64,9 @@ describe('small helpers', () => {
     expect(editSearch('', '\u001b[B', {})).toBe('[B');
     expect(editSearch('x'.repeat(64), 'y', {})).toHaveLength(64);
     expect(editSearch('щит', '', { delete: true })).toBe('щи');
+    // Keys read in one chunk: each backspace still removes one character.
+    expect(editSearch('shield', '\u007f\u007f\u007f', {})).toBe('shi');
+    expect(editSearch('ab', '\bc', {})).toBe('ac');
     expect(searchParam('   ')).toBeUndefined();
     expect(searchParam(' turret ')).toBe('turret');
   });

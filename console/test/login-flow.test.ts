@@ -104,6 +104,14 @@ describe('login flow', () => {
     expect(result.state.nickname).toBe('nova');
   });
 
+  it('applies backspaces that arrive in one read with other keys', () => {
+    // "no" typed, then two backspaces and the real name read together, then Enter.
+    const result = loginKey(t, typed(initialLogin(), 'no'), '\u007f\u007fnova\r', {});
+    expect(result.state.step).toBe('password');
+    expect(result.state.nickname).toBe('nova');
+    expect(enterText(t, initialLogin(), 'ab\u007f\u007f\u007fc').state.nickname).toBe('c');
+  });
+
   it('Esc steps back', () => {
     const atPassword = typed(initialLogin(), 'nova');
     expect(stepBack(atPassword).step).toBe('nickname');

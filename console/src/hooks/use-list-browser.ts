@@ -18,10 +18,14 @@ import {
   type Page,
   type PageRequest,
   reloadPage,
+  selectedItem,
 } from '../logic/list-browser';
 
 export interface ListBrowser<T> {
+  /** The rendered state: for drawing. */
   state: ListState<T>;
+  /** The item under the cursor after every key so far, even before React re-renders: for key handlers. */
+  selected(): T | undefined;
   move(move: ListMove): void;
   reset(): void;
   reload(): void;
@@ -62,6 +66,7 @@ export function useListBrowser<T>(
 
   return {
     state,
+    selected: () => selectedItem(current.current),
     move: (move) => perform(moveInList(current.current, move)),
     reset: () => perform(firstPage(current.current)),
     reload: () => perform(reloadPage(current.current)),

@@ -6,7 +6,7 @@
 import type { Messages } from '../i18n/index';
 import { failureCode, failureMessage } from './failure';
 import { confirmAnswer } from './trade';
-import { nicknameProblem, passwordProblem, stripControl } from './validation';
+import { applyBackspaces, nicknameProblem, passwordProblem, stripControl } from './validation';
 
 export type LoginStep = 'nickname' | 'password' | 'offer-create' | 'confirm' | 'busy';
 
@@ -132,7 +132,8 @@ export function loginFailed(t: Messages, state: LoginState, action: LoginAction,
  * A change of the field's text. Pasted text (or keys arriving in one chunk) may carry a line break:
  * the text before it is taken and submitted, as if Enter had been pressed after it.
  */
-export function enterText(t: Messages, state: LoginState, value: string): LoginStepResult {
+export function enterText(t: Messages, state: LoginState, typed: string): LoginStepResult {
+  const value = applyBackspaces(typed);
   const lineBreak = value.search(/[\r\n]/);
   if (lineBreak < 0) return { state: typeInto(state, value), action: null };
   return submitLogin(t, typeInto(state, value.slice(0, lineBreak)));

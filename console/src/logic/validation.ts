@@ -30,6 +30,19 @@ export function stripControl(text: string): string {
   return text.replace(/\p{Cc}/gu, '');
 }
 
+/**
+ * Text as typed when several keys arrive in one read (a fast typist, key repeat, a busy machine):
+ * each backspace (DEL or BS) removes the character before it, as it would have one key at a time.
+ */
+export function applyBackspaces(text: string): string {
+  const kept: string[] = [];
+  for (const char of text) {
+    if (char === '\u007f' || char === '\b') kept.pop();
+    else kept.push(char);
+  }
+  return kept.join('');
+}
+
 export const MAX_SEARCH_LENGTH = 64;
 
 /**
@@ -42,9 +55,8 @@ export function editSearch(
   key: { backspace?: boolean; delete?: boolean },
 ): string {
   if (key.backspace || key.delete) return [...search].slice(0, -1).join('');
-  const typed = stripControl(input);
-  if (typed === '') return search;
-  return [...(search + typed)].slice(0, MAX_SEARCH_LENGTH).join('');
+  const edited = stripControl(applyBackspaces(search + input));
+  return edited === search ? search : [...edited].slice(0, MAX_SEARCH_LENGTH).join('');
 }
 
 /** The `search` query parameter for a typed text: trimmed, or undefined when blank. */

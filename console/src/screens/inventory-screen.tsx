@@ -9,7 +9,6 @@ import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
 import { useRefState } from '../hooks/use-ref-state';
 import { failureCode, failureMessage } from '../logic/failure';
-import { selectedItem } from '../logic/list-browser';
 import { handleTradeListKey, sellQuestion } from '../logic/trade';
 
 export function InventoryScreen() {
@@ -64,7 +63,7 @@ export function InventoryScreen() {
       });
       if (shared) return;
       if (key.return || input.toLowerCase() === 's') {
-        const item = selectedItem(list.state);
+        const item = list.selected();
         if (item) {
           setNotice(null);
           setConfirming(item);

@@ -12,7 +12,6 @@ import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
 import { useRefState } from '../hooks/use-ref-state';
 import { asApiFailure, failureMessage, moneyDetail } from '../logic/failure';
-import { selectedItem } from '../logic/list-browser';
 import { loadOwnedIds } from '../logic/owned';
 import { buyQuestion, checkBuy, handleTradeListKey } from '../logic/trade';
 import { editSearch, searchParam } from '../logic/validation';
@@ -105,7 +104,7 @@ export function ShopScreen() {
       });
       if (shared) return;
       if (key.return) {
-        const item = selectedItem(list.state);
+        const item = list.selected();
         if (!item) return;
         const check = checkBuy(t, item, balance, owned);
         if (check.ok) {

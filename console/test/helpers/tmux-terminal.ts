@@ -42,9 +42,24 @@ export class TmuxTerminal {
     }
   }
 
-  /** Special keys by tmux name: Enter, Escape, NPage, PPage, Up, Down, BSpace. */
+  /**
+   * Special keys by tmux name: Enter, Escape, NPage, PPage, Up, Down, BSpace. Several keys go in one
+   * write, so the program reads them together, before it can re-render: as from a fast typist. An
+   * Escape goes alone: two in one read are Alt+Escape to a terminal program, as for a real typist.
+   */
   key(...names: string[]): void {
-    for (const name of names) this.tmux('send-keys', '-t', this.session, name);
+    let batch: string[] = [];
+    const flush = (): void => {
+      if (batch.length > 0) this.tmux('send-keys', '-t', this.session, ...batch);
+      batch = [];
+    };
+    for (const name of names) {
+      if (name === 'Escape') {
+        flush();
+        this.tmux('send-keys', '-t', this.session, name);
+      } else batch.push(name);
+    }
+    flush();
   }
 
   /** Literal text, one key at a time as a person types. */
