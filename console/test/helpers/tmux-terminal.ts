@@ -3,13 +3,21 @@
  * else is touched; keys in, screen text out, and waiting for text with a timeout instead of sleeping.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ESCAPE_SEQUENCE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
 
 export class TmuxTerminal {
   private readonly socket: string;
   private readonly session = 'game';
+  /** Every byte the program wrote, as tmux read it from the pseudo-terminal. */
+  private readonly transcript: string;
 
   constructor(name: string) {
     this.socket = `mg-e2e-${name}-${process.pid}-${Date.now()}`;
+    this.transcript = join(tmpdir(), `${this.socket}.out`);
   }
 
   private tmux(...args: string[]): string {
@@ -32,6 +40,7 @@ export class TmuxTerminal {
     );
     // Keep the pane after the program ends, so its last words can be read.
     this.tmux('set-option', '-t', this.session, 'remain-on-exit', 'on');
+    this.tmux('pipe-pane', '-t', this.session, '-o', `cat >> '${this.transcript}'`);
   }
 
   screen(): string {
@@ -94,11 +103,31 @@ export class TmuxTerminal {
     throw new Error(`timed out waiting for ${String(unexpected)} to go; the screen was:\n${text}`);
   }
 
+  /**
+   * Waits until the program has ended; returns its exit status and the text it wrote after leaving
+   * the full screen (escape sequences removed). Read from the transcript, not the screen: tmux may
+   * mark the pane dead before it draws the last bytes the program wrote on its way out.
+   */
+  async waitForExit(timeoutMs = 20_000): Promise<{ status: number; lastWords: string }> {
+    const screen = await this.waitFor(/Pane is dead \(status \d+/, timeoutMs);
+    const status = Number(/Pane is dead \(status (\d+)/.exec(screen)?.[1]);
+    let written = '';
+    for (let waited = 0; waited < 2_000; waited += 100) {
+      written = readFileSync(this.transcript, 'utf8');
+      if (written.includes('\u001b[?1049l')) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const afterFullScreen = written.slice(written.lastIndexOf('\u001b[?1049l'));
+    const lastWords = afterFullScreen.replace(ESCAPE_SEQUENCE, '').replace(/\r/g, '');
+    return { status, lastWords };
+  }
+
   stop(): void {
     try {
       this.tmux('kill-server');
     } catch {
       // already gone
     }
+    rmSync(this.transcript, { force: true });
   }
 }
