@@ -9,7 +9,7 @@ export function errors(...statuses: number[]): Record<number, typeof ErrorBody> 
 }
 
 /** Sends JSON that is already serialized (cached pages, stored idempotent responses) as it is. */
-export function sendJsonText(reply: FastifyReply, status: number, body: string): FastifyReply {
+export function sendJsonText(reply: FastifyReply, status: number, body: string | Buffer): FastifyReply {
   void reply.code(status);
   if (status === 304) return reply.send();
   return reply.type('application/json; charset=utf-8').send(body);

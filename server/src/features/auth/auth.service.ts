@@ -117,11 +117,11 @@ export class AuthService {
     const cached = await this.ctx.cache.get(cacheKey);
     if (cached) {
       const { playerId, expiresAt } = JSON.parse(cached) as { playerId: string; expiresAt: number };
-      this.ctx.metrics.cacheLookups.inc({ cache: 'session', result: 'hit' });
+      this.ctx.metrics.cacheLookup('session', true);
       if (expiresAt > Date.now()) return { id: playerId, tokenHash };
       return null;
     }
-    this.ctx.metrics.cacheLookups.inc({ cache: 'session', result: 'miss' });
+    this.ctx.metrics.cacheLookup('session', false);
     const session = await findLiveSession(this.ctx.database.db, tokenHash);
     if (!session) return null;
     const ttl = Math.min(

@@ -29,7 +29,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     '/metrics',
     { schema: { tags, summary: 'Prometheus metrics', hide: false } },
     async (_request, reply) => {
-      return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+      return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.render());
     },
   );
 };
