@@ -359,6 +359,27 @@ describe.each(backends)('API contract on %s', (backend) => {
       expect(docs.status).toBeLessThan(400);
     });
 
+    it('tags every answer with a request id, keeping a sane one the caller sent', async () => {
+      const given = await call(server, 'GET', api('/shop/items'), {
+        headers: { 'x-request-id': 'trace.42-a' },
+      });
+      expect(given.headers.get('x-request-id')).toBe('trace.42-a');
+      const fresh = [
+        await call(server, 'GET', api('/shop/items')),
+        await call(server, 'GET', api('/nothing')),
+      ];
+      const ids = fresh.map((answer) => answer.headers.get('x-request-id'));
+      expect(fresh[1]?.status).toBe(404);
+      for (const id of ids) expect(id).toMatch(/^[\w.-]{1,64}$/);
+      expect(new Set(ids).size).toBe(2);
+      // Not a plain token (or too long): replaced, never echoed into the logs or the answer.
+      for (const bad of ['two words', 'x'.repeat(65), 'quote"d']) {
+        const answer = await call(server, 'GET', api('/shop/items'), { headers: { 'x-request-id': bad } });
+        expect(answer.headers.get('x-request-id')).not.toBe(bad);
+        expect(answer.headers.get('x-request-id')).toMatch(/^[\w.-]{1,64}$/);
+      }
+    });
+
     it('gives unknown routes the error body', async () => {
       const answer = await call(server, 'GET', api('/nowhere'));
       expect(answer.status).toBe(404);
