@@ -32,7 +32,13 @@ export async function httpCycle(
   players: Player[],
   itemId: number,
   options: BenchOptions,
-  extra: { idempotent: boolean; connections: number; warmupS?: number; settle?: () => Promise<unknown> },
+  extra: {
+    idempotent: boolean;
+    connections: number;
+    warmupS?: number;
+    settle?: () => Promise<unknown>;
+    preciseLatency?: boolean;
+  },
 ): Promise<CycleRun> {
   const shared = extra.settle ? undefined : [...players];
   const make = () => cycleRequests(players, itemId, { idempotent: extra.idempotent, free: shared });
@@ -50,6 +56,7 @@ export async function httpCycle(
     connections: extra.connections,
     durationS: options.durationS,
     requests,
+    preciseLatency: extra.preciseLatency,
   });
   await extra.settle?.();
   return {

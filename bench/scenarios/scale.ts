@@ -40,6 +40,7 @@ function workload(side: Side, name: Workload, options: BenchOptions, connections
           connections,
           warmupS,
           settle,
+          preciseLatency: true,
         })
       ).load;
     }
@@ -48,6 +49,7 @@ function workload(side: Side, name: Workload, options: BenchOptions, connections
       connections,
       durationS: options.durationS,
       requests: readRequests(side.players, PATHS[name]),
+      preciseLatency: true,
     };
     await warmUp(load, warmupS);
     return runLoad(load);
