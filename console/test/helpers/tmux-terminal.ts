@@ -105,21 +105,40 @@ export class TmuxTerminal {
 
   /**
    * Waits until the program has ended; returns its exit status and the text it wrote after leaving
-   * the full screen (escape sequences removed). Read from the transcript, not the screen: tmux may
-   * mark the pane dead before it draws the last bytes the program wrote on its way out.
+   * the full screen (escape sequences removed). Both come from tmux's state and the pty transcript,
+   * not the screen: under load tmux 3.3 may mark the pane dead before drawing the program's last bytes,
+   * or draw them and not (yet) its "Pane is dead" line.
    */
   async waitForExit(timeoutMs = 20_000): Promise<{ status: number; lastWords: string }> {
-    const screen = await this.waitFor(/Pane is dead \(status \d+/, timeoutMs);
-    const status = Number(/Pane is dead \(status (\d+)/.exec(screen)?.[1]);
+    const deadline = Date.now() + timeoutMs;
+    let state = '';
+    for (;;) {
+      try {
+        state = this.tmux(
+          'display-message',
+          '-p',
+          '-t',
+          this.session,
+          '#{pane_dead}:#{pane_dead_status}',
+        ).trim();
+      } catch {
+        state = '';
+      }
+      if (state.startsWith('1:')) break;
+      if (Date.now() > deadline) {
+        throw new Error(`the program did not end (tmux says "${state}"); the screen was:\n${this.screen()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     let written = '';
-    for (let waited = 0; waited < 2_000; waited += 100) {
+    for (let waited = 0; waited < 5_000; waited += 100) {
       written = readFileSync(this.transcript, 'utf8');
       if (written.includes('\u001b[?1049l')) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const afterFullScreen = written.slice(written.lastIndexOf('\u001b[?1049l'));
     const lastWords = afterFullScreen.replace(ESCAPE_SEQUENCE, '').replace(/\r/g, '');
-    return { status, lastWords };
+    return { status: Number(state.slice(2)), lastWords };
   }
 
   stop(): void {
