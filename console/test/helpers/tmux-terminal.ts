@@ -3,7 +3,7 @@
  * else is touched; keys in, screen text out, and waiting for text with a timeout instead of sleeping.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -54,7 +54,7 @@ export class TmuxTerminal {
   /**
    * Special keys by tmux name: Enter, Escape, NPage, PPage, Up, Down, BSpace. Several keys go in one
    * write, so the program reads them together, before it can re-render: as from a fast typist. An
-   * Escape goes alone: two in one read are Alt+Escape to a terminal program, as for a real typist.
+   * Escape goes alone: two in one read mean Alt+Escape to a terminal program.
    */
   key(...names: string[]): void {
     let batch: string[] = [];
@@ -130,13 +130,17 @@ export class TmuxTerminal {
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    // pipe-pane's reader may still be writing the last bytes to the file.
+    const leaveFullScreen = '\u001b[?1049l';
     let written = '';
     for (let waited = 0; waited < 5_000; waited += 100) {
-      written = readFileSync(this.transcript, 'utf8');
-      if (written.includes('\u001b[?1049l')) break;
+      written = existsSync(this.transcript) ? readFileSync(this.transcript, 'utf8') : '';
+      if (written.includes(leaveFullScreen)) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const afterFullScreen = written.slice(written.lastIndexOf('\u001b[?1049l'));
+    const afterFullScreen = written.includes(leaveFullScreen)
+      ? written.slice(written.lastIndexOf(leaveFullScreen))
+      : written;
     const lastWords = afterFullScreen.replace(ESCAPE_SEQUENCE, '').replace(/\r/g, '');
     return { status: Number(state.slice(2)), lastWords };
   }
