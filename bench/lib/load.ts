@@ -57,13 +57,12 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
       const statusCodes: Record<string, number> = {};
       for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count;
       const seconds = result.duration > 0 ? result.duration : options.durationS;
-      const sorted = Float64Array.from(latencies).sort();
-      const precise = options.preciseLatency === true;
+      const sorted = options.preciseLatency ? Float64Array.from(latencies).sort() : null;
       resolve({
         rps: result.requests.total / seconds,
         okRps: result['2xx'] / seconds,
-        p50: precise ? percentile(sorted, 50) : result.latency.p50,
-        p99: precise ? percentile(sorted, 99) : result.latency.p99,
+        p50: sorted ? percentile(sorted, 50) : result.latency.p50,
+        p99: sorted ? percentile(sorted, 99) : result.latency.p99,
         total: result.requests.total,
         non2xx: result.non2xx,
         errors: result.errors + result.timeouts,

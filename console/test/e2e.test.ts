@@ -232,5 +232,10 @@ describe.skipIf(!hasTmux())('console game end to end', () => {
     await term.type('x');
     term.key('Enter');
     await term.waitFor('Никнейм — от 3 до 32 символов.');
+    // Esc and Ctrl+C in one read (a quick hand): Ink passes them on as text; the game still quits.
+    term.bytes('1b', '03');
+    const end = await term.waitForExit();
+    expect(end.status).toBe(0);
+    expect(end.lastWords).toContain('До встречи, пилот.');
   }, 60_000);
 });

@@ -55,8 +55,7 @@ export function editSearch(
   key: { backspace?: boolean; delete?: boolean },
 ): string {
   if (key.backspace || key.delete) return [...search].slice(0, -1).join('');
-  const edited = stripControl(applyBackspaces(search + input));
-  return edited === search ? search : [...edited].slice(0, MAX_SEARCH_LENGTH).join('');
+  return [...stripControl(applyBackspaces(search + input))].slice(0, MAX_SEARCH_LENGTH).join('');
 }
 
 /** The `search` query parameter for a typed text: trimmed, or undefined when blank. */

@@ -71,6 +71,11 @@ export class TmuxTerminal {
     flush();
   }
 
+  /** Raw bytes (hex, e.g. '1b', '03') in one write: keys a terminal delivers in one read. */
+  bytes(...hex: string[]): void {
+    this.tmux('send-keys', '-t', this.session, '-H', ...hex);
+  }
+
   /** Literal text, one key at a time as a person types. */
   async type(text: string): Promise<void> {
     for (const char of text) {

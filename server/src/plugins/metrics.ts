@@ -1,12 +1,7 @@
 /** Prometheus metrics: one registry per app instance (tests build several apps in one process). */
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 
-const CACHE_LABELS = [
-  { cache: 'shop_page', result: 'hit' },
-  { cache: 'shop_page', result: 'miss' },
-  { cache: 'session', result: 'hit' },
-  { cache: 'session', result: 'miss' },
-] as const;
+type CacheName = 'shop_page' | 'session';
 
 /** Latency buckets of http_request_duration_seconds, in seconds. */
 export const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
@@ -87,7 +82,7 @@ export class RequestMetrics {
 export class Metrics {
   readonly registry = new Registry();
   /** http_requests_total and http_request_duration_seconds: counted outside prom-client (see RequestMetrics). */
-  readonly requests = new RequestMetrics();
+  readonly #requests = new RequestMetrics();
   readonly purchases = new Counter({
     name: 'shop_purchases_total',
     help: 'Completed purchases',
@@ -116,41 +111,44 @@ export class Metrics {
     registers: [this.registry],
   });
   // Counted as plain numbers on the hot path and handed to prom-client when scraped (its inc() hashes
-  // the label set on every call): shop_page hit, shop_page miss, session hit, session miss.
-  readonly #pendingCacheLookups = [0, 0, 0, 0];
-  readonly cacheLookups: Counter<'cache' | 'result'> = (() => {
+  // the label set on every call).
+  readonly #pendingCacheLookups: Record<CacheName, { hit: number; miss: number }> = {
+    shop_page: { hit: 0, miss: 0 },
+    session: { hit: 0, miss: 0 },
+  };
+  readonly cacheLookups: Counter<'cache' | 'result'>;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
     const pending = this.#pendingCacheLookups;
-    return new Counter({
+    this.cacheLookups = new Counter({
       name: 'cache_lookups_total',
       help: 'Cache lookups by cache and result',
       labelNames: ['cache', 'result'] as const,
       registers: [this.registry],
       collect() {
-        CACHE_LABELS.forEach((labels, index) => {
-          this.inc(labels, pending[index] ?? 0);
-          pending[index] = 0;
-        });
+        for (const [cache, counts] of Object.entries(pending)) {
+          this.inc({ cache, result: 'hit' }, counts.hit);
+          this.inc({ cache, result: 'miss' }, counts.miss);
+          counts.hit = 0;
+          counts.miss = 0;
+        }
       },
     });
-  })();
-
-  constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
   /** Counts one answered request and its latency. */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    this.requests.observe(method, route, status, seconds);
+    this.#requests.observe(method, route, status, seconds);
   }
 
   /** Counts one cache lookup. */
-  cacheLookup(cache: 'shop_page' | 'session', hit: boolean): void {
-    const index = cache === 'shop_page' ? (hit ? 0 : 1) : hit ? 2 : 3;
-    this.#pendingCacheLookups[index] = (this.#pendingCacheLookups[index] ?? 0) + 1;
+  cacheLookup(cache: CacheName, hit: boolean): void {
+    this.#pendingCacheLookups[cache][hit ? 'hit' : 'miss']++;
   }
 
   /** The Prometheus text exposition of every metric. */
   async render(): Promise<string> {
-    return (await this.registry.metrics()) + this.requests.render();
+    return (await this.registry.metrics()) + this.#requests.render();
   }
 }

@@ -63,7 +63,7 @@ export class ShopService {
     if (cached && split > 0) {
       this.ctx.metrics.cacheLookup('shop_page', true);
       const etag = cached.slice(0, split);
-      return { etag, body: this.#encode(etag, cached, split + 1) };
+      return { etag, body: this.#encode(etag, () => cached.slice(split + 1)) };
     }
     this.ctx.metrics.cacheLookup('shop_page', false);
     const rows = await listActiveItems(this.ctx.database.db, {
@@ -75,18 +75,18 @@ export class ShopService {
     const body = JSON.stringify({ items: page.map(toShopItem), nextCursor });
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     await this.ctx.cache.set(key, `${etag}\n${body}`, PAGE_CACHE_SECONDS);
-    return { etag, body: this.#encode(etag, body, 0) };
+    return { etag, body: this.#encode(etag, () => body) };
   }
 
   /**
    * The bytes of a cached page, encoded once per ETag instead of on every answer (a warm page is
    * served thousands of times a second; encoding it each time was a measurable share of the work).
    */
-  #encode(etag: string, text: string, start: number): Buffer {
+  #encode(etag: string, text: () => string): Buffer {
     let bytes = this.#encoded.get(etag);
     if (!bytes) {
       if (this.#encoded.size >= MAX_ENCODED_PAGES) this.#encoded.clear();
-      bytes = Buffer.from(start === 0 ? text : text.slice(start), 'utf8');
+      bytes = Buffer.from(text(), 'utf8');
       this.#encoded.set(etag, bytes);
     }
     return bytes;
