@@ -44,6 +44,7 @@ export async function createContext(config: Config, options: BootstrapOptions = 
     redisUrl: config.redisUrl ?? undefined,
     keyPrefix: options.redisKeyPrefix,
     onError: (error) => log.warn({ err: error }, 'redis'),
+    presenceTtlMs: config.presenceTtlMs,
   });
   const ctx: AppContext = {
     config,
@@ -51,6 +52,8 @@ export async function createContext(config: Config, options: BootstrapOptions = 
     cache: infra.cache,
     bus: infra.bus,
     rateLimits: infra.rateLimits,
+    presence: infra.presence,
+    matchQueue: infra.matchQueue,
     metrics: new Metrics({ defaultMetrics: options.defaultMetrics }),
     passwords: new PasswordHasher(options.passwordCost ?? { memoryCost: 19_456, timeCost: 2 }),
     log,
