@@ -12,7 +12,9 @@
  *   postgres.log         what Postgres itself logs
  * Postgres listens on that Unix socket only (on 127.0.0.1 and a free port when the socket's path is too long
  * for the platform), never on a public address. Postgres refuses to run as root: a root server runs it as
- * the system user `metagameplay-db`, created with useradd when missing.
+ * the system user `metagameplay-db`, created with useradd when missing; that user must be able to enter
+ * DATA_DIR's parents (a private DATA_DIR itself is opened to its group for search only), and the binaries
+ * are copied to /var/lib/metagameplay when the project is where that user cannot enter.
  *
  * The postmaster runs in its own process group, so a Ctrl+C reaches the server alone and the server stops
  * Postgres after its last request. A server killed with SIGKILL leaves it running: the next start finds it
@@ -21,7 +23,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { chmod, chown, lstat, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, lstat, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -172,6 +174,32 @@ async function letPostgresUserEnter(dataDir: string, runAs: RunAs): Promise<void
   await chmod(dataDir, (stat.mode & 0o777) | 0o010);
 }
 
+/**
+ * Binaries the Postgres user can execute. When the project sits where that user cannot enter (a checkout
+ * under /root), the package's native/ tree is copied once to /var/lib/metagameplay/postgres-<version>.
+ */
+async function binariesFor(runAs: RunAs, bin: Binaries): Promise<Binaries> {
+  if (canEnter(runAs, path.dirname(bin.postgres))) return bin;
+  const packageRoot = path.resolve(path.dirname(bin.postgres), '../..');
+  const version = (
+    JSON.parse(await readFile(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  const home = path.join('/var/lib/metagameplay', `postgres-${version}`);
+  const native = path.join(home, 'native');
+  const done = path.join(home, 'complete');
+  if (!existsSync(done)) {
+    await rm(home, { recursive: true, force: true });
+    await mkdir(home, { recursive: true, mode: 0o755 });
+    await chmod('/var/lib/metagameplay', 0o755);
+    await cp(path.join(packageRoot, 'native'), native, { recursive: true, verbatimSymlinks: true });
+    await writeFile(done, `${version}\n`);
+  }
+  return {
+    postgres: path.join(native, 'bin', path.basename(bin.postgres)),
+    initdb: path.join(native, 'bin', path.basename(bin.initdb)),
+  };
+}
+
 /** Fails with one line when the user Postgres runs as cannot reach its binaries or the data directory. */
 function checkReachable(runAs: RunAs, bin: Binaries, pgdata: string): void {
   for (const [what, dir] of [
@@ -181,7 +209,7 @@ function checkReachable(runAs: RunAs, bin: Binaries, pgdata: string): void {
     if (!canEnter(runAs, dir)) {
       throw new EmbeddedPostgresError(
         `Postgres refuses to run as root, and the user ${EMBEDDED_USER} it runs as instead cannot reach ${what} (${dir}); ` +
-          'put the project and DATA_DIR in directories other users can enter (not under /root), run as another user, or set DATABASE_URL',
+          'put DATA_DIR where other users can enter (not under /root, e.g. /var/lib/metagameplay/data), run as another user, or set DATABASE_URL',
       );
     }
   }
@@ -410,8 +438,8 @@ export async function startEmbeddedPostgres(
   };
   process.once('exit', onExit);
   try {
-    const bin = await binaries();
     const runAs = runAsUser();
+    const bin = runAs ? await binariesFor(runAs, await binaries()) : await binaries();
     if (runAs) await letPostgresUserEnter(dataDir, runAs);
     const pgdata = path.join(dataDir, 'postgres');
     const passwordFile = path.join(dataDir, 'postgres.password');
