@@ -12,6 +12,7 @@ import { adminRoutes } from './features/admin/admin.routes';
 import { AdminService } from './features/admin/admin.service';
 import { authRoutes } from './features/auth/auth.routes';
 import { AuthService } from './features/auth/auth.service';
+import { homePage } from './features/ops/home-page';
 import { opsRoutes } from './features/ops/ops.routes';
 import { playerRoutes } from './features/players/players.routes';
 import { PlayerService } from './features/players/players.service';
@@ -58,6 +59,8 @@ export async function buildApp(
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : nextRequestId();
     },
     requestIdHeader: false,
+    // One line per request, written when the answer is sent (below), instead of Fastify's two.
+    disableRequestLogging: true,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -95,6 +98,11 @@ export async function buildApp(
 
   registerErrorHandling(app);
   app.addHook('onResponse', (request, reply, done) => {
+    const ms = Math.round(reply.elapsedTime * 10) / 10;
+    request.log.info(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: ms },
+      `${request.method} ${request.url} ${reply.statusCode} ${ms} ms`,
+    );
     ctx.metrics.observeRequest(
       request.method,
       request.routeOptions.url ?? 'unmatched',
@@ -106,6 +114,7 @@ export async function buildApp(
   registerRateLimits(app, ctx);
 
   await app.register(opsRoutes, { ctx });
+  await app.register(homePage);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(
     async (api) => {
