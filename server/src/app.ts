@@ -6,7 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { AppContext } from './context';
 import { adminRoutes } from './features/admin/admin.routes';
 import { AdminService } from './features/admin/admin.service';
@@ -37,6 +37,15 @@ export function createServices(ctx: AppContext): Services {
 
 export const API_PREFIX = '/api/v1';
 
+/**
+ * One line per request, written by the onResponse hook below when the answer is sent, instead of
+ * Fastify's two ("incoming request", "request completed"); Fastify's other lines (errors) stay.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(): void {}
+}
+
 /** Request ids: a random prefix per process and a counter, unique across nodes and cheap to make. */
 const requestIdPrefix = randomBytes(4).toString('hex');
 let requestCounter = 0;
@@ -59,8 +68,7 @@ export async function buildApp(
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : nextRequestId();
     },
     requestIdHeader: false,
-    // One line per request, written when the answer is sent (below), instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
