@@ -18,6 +18,7 @@ import { PlayerService } from './features/players/players.service';
 import { shopRoutes } from './features/shop/shop.routes';
 import { ShopService } from './features/shop/shop.service';
 import { registerErrorHandling } from './plugins/errors';
+import { hardenedServerOptions, registerHttpHardening } from './plugins/http-hardening';
 import { registerRateLimits } from './plugins/rate-limit';
 import { rejectUnexpectedBody, validatorCompiler } from './plugins/validation';
 
@@ -60,9 +61,11 @@ export async function buildApp(
     requestIdHeader: false,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    ...hardenedServerOptions(ctx.config),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  registerHttpHardening(app);
   // Routes that take no body refuse one (see rejectUnexpectedBody); the hook sits only on those routes.
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
