@@ -3,7 +3,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', '**/drizzle/**', 'coverage/**', 'bench/results/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      'data/**',
+      '**/drizzle/**',
+      'coverage/**',
+      'bench/results/**',
+      'server/dist/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -41,6 +50,13 @@ export default tseslint.config(
       '**/test/**',
       'vitest.config.ts',
     ],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // The build and start scripts are plain JavaScript run by `node` before anything is compiled.
+    files: ['server/scripts/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { process: 'readonly', performance: 'readonly', URL: 'readonly' } },
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -6,12 +6,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { AppContext } from './context';
 import { adminRoutes } from './features/admin/admin.routes';
 import { AdminService } from './features/admin/admin.service';
 import { authRoutes } from './features/auth/auth.routes';
 import { AuthService } from './features/auth/auth.service';
+import { homePage } from './features/ops/home-page';
 import { opsRoutes } from './features/ops/ops.routes';
 import { playerRoutes } from './features/players/players.routes';
 import { PlayerService } from './features/players/players.service';
@@ -37,6 +38,15 @@ export function createServices(ctx: AppContext): Services {
 
 export const API_PREFIX = '/api/v1';
 
+/**
+ * One line per request, written by the onResponse hook below when the answer is sent, instead of
+ * Fastify's two ("incoming request", "request completed"); Fastify's other lines (errors) stay.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(): void {}
+}
+
 /** Request ids: a random prefix per process and a counter, unique across nodes and cheap to make. */
 const requestIdPrefix = randomBytes(4).toString('hex');
 let requestCounter = 0;
@@ -59,6 +69,7 @@ export async function buildApp(
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : nextRequestId();
     },
     requestIdHeader: false,
+    logController: new OneLinePerRequest(),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     ...hardenedServerOptions(ctx.config),
@@ -98,6 +109,11 @@ export async function buildApp(
 
   registerErrorHandling(app);
   app.addHook('onResponse', (request, reply, done) => {
+    const ms = Math.round(reply.elapsedTime * 10) / 10;
+    request.log.info(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: ms },
+      `${request.method} ${request.url} ${reply.statusCode} ${ms} ms`,
+    );
     ctx.metrics.observeRequest(
       request.method,
       request.routeOptions.url ?? 'unmatched',
@@ -109,6 +125,7 @@ export async function buildApp(
   registerRateLimits(app, ctx);
 
   await app.register(opsRoutes, { ctx });
+  await app.register(homePage);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(
     async (api) => {

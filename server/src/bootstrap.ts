@@ -9,8 +9,9 @@ import { PasswordHasher } from './features/auth/password';
 import { readCatalogFile } from './features/shop/catalog-file';
 import { ShopService } from './features/shop/shop.service';
 import { PlayerService } from './features/players/players.service';
-import { pino } from 'pino';
+import type { Logger } from 'pino';
 import { createInfra } from './infra';
+import { createLogger } from './infra/logger';
 import { Metrics } from './plugins/metrics';
 
 export interface BootstrapOptions {
@@ -19,6 +20,8 @@ export interface BootstrapOptions {
   defaultMetrics?: boolean;
   /** Prefix of Redis keys and channels (tests isolate themselves with it). */
   redisKeyPrefix?: string;
+  /** The logger (tests capture lines with one); by default createLogger(config.logLevel). */
+  logger?: Logger;
 }
 
 export async function openDatabase(config: Config): Promise<Database> {
@@ -35,7 +38,7 @@ export async function openDatabase(config: Config): Promise<Database> {
 }
 
 export async function createContext(config: Config, options: BootstrapOptions = {}): Promise<AppContext> {
-  const log = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const log = options.logger ?? createLogger(config.logLevel);
   // The catalog file is checked before the database opens, so a bad file fails start-up at once.
   const catalog = await readCatalogFile(config.itemsFile);
   const database = await openDatabase(config);
@@ -43,7 +46,7 @@ export async function createContext(config: Config, options: BootstrapOptions = 
   const infra = createInfra({
     redisUrl: config.redisUrl ?? undefined,
     keyPrefix: options.redisKeyPrefix,
-    onError: (error) => log.warn({ err: error }, 'redis'),
+    log,
   });
   const ctx: AppContext = {
     config,

@@ -11,10 +11,17 @@ import { Row } from '../components/table';
 import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
 import { useRefState } from '../hooks/use-ref-state';
-import { asApiFailure, failureMessage, moneyDetail } from '../logic/failure';
-import { loadOwnedIds } from '../logic/owned';
-import { buyQuestion, checkBuy, handleTradeListKey } from '../logic/trade';
-import { editSearch, searchParam } from '../logic/validation';
+import {
+  asApiFailure,
+  buyQuestion,
+  checkBuy,
+  editSearch,
+  failureMessage,
+  handleTradeListKey,
+  loadOwnedIds,
+  moneyDetail,
+  searchParam,
+} from '@metagameplay/game';
 
 const SEARCH_DEBOUNCE_MS = 300;
 

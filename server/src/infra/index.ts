@@ -9,6 +9,7 @@
 import { type Cache, MemoryCache } from './cache.js';
 import { type EventBus, LocalEventBus } from './event-bus.js';
 import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
+import { type OutageLogger, RedisOutageLog } from './outage-log.js';
 import { closeRedisClient, createRedisClient } from './redis.js';
 import { RedisCache } from './redis-cache.js';
 import { RedisEventBus } from './redis-event-bus.js';
@@ -21,6 +22,11 @@ export interface InfraOptions {
   keyPrefix?: string;
   /** Redis connection errors and dropped events; meant for the logger. */
   onError?: (e: unknown) => void;
+  /**
+   * Where an outage is reported, once at its start and end with rate-limited reminders (see
+   * outage-log.ts); when set, onError is not called for Redis errors.
+   */
+  log?: OutageLogger;
 }
 
 export interface Infra {
@@ -31,10 +37,12 @@ export interface Infra {
 }
 
 export function createInfra(options: InfraOptions = {}): Infra {
-  const { redisUrl, onError } = options;
+  const { redisUrl, log } = options;
   if (!redisUrl) {
     const cache = new MemoryCache();
-    const bus = new LocalEventBus(onError);
+    const bus = new LocalEventBus(
+      log ? (err) => log.warn({ err }, 'an event subscriber failed') : options.onError,
+    );
     const rateLimits = new MemoryRateLimitStore();
     return {
       cache,
@@ -47,7 +55,13 @@ export function createInfra(options: InfraOptions = {}): Infra {
   }
 
   const keyPrefix = options.keyPrefix ?? 'mg:';
-  const clientOptions = onError ? { onError } : {};
+  const outage = log ? new RedisOutageLog(log) : null;
+  const onError = outage ? (err: unknown) => outage.componentError(err) : options.onError;
+  const clientOptions = outage
+    ? { onError: (err: Error) => outage.connectionError(err), onReady: () => outage.ready() }
+    : onError
+      ? { onError }
+      : {};
   const commands = createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay' });
   const sub = createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay-sub' });
   const cache = new RedisCache(commands, { keyPrefix, onError });

@@ -2,6 +2,7 @@
 import { en, type Messages } from './en';
 import { ru } from './ru';
 
+export { en, ru };
 export type { Messages };
 export type Lang = 'en' | 'ru';
 
