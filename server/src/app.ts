@@ -19,6 +19,7 @@ import { PlayerService } from './features/players/players.service';
 import { shopRoutes } from './features/shop/shop.routes';
 import { ShopService } from './features/shop/shop.service';
 import { registerErrorHandling } from './plugins/errors';
+import { hardenedServerOptions, registerHttpHardening } from './plugins/http-hardening';
 import { registerRateLimits } from './plugins/rate-limit';
 import { rejectUnexpectedBody, validatorCompiler } from './plugins/validation';
 
@@ -71,9 +72,11 @@ export async function buildApp(
     logController: new OneLinePerRequest(),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    ...hardenedServerOptions(ctx.config),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  registerHttpHardening(app);
   // Routes that take no body refuse one (see rejectUnexpectedBody); the hook sits only on those routes.
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];

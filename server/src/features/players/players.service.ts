@@ -62,7 +62,7 @@ export class PlayerService {
 
   async items(playerId: string, query: PageQuery): Promise<OwnedItemPage> {
     const limit = query.limit ?? 20;
-    const [afterId] = query.cursor ? decodeCursor<[number]>(query.cursor, ['n']) : [0];
+    const [afterId] = query.cursor ? decodeCursor<[number]>(query.cursor, ['i']) : [0];
     const rows = await listOwnedItems(this.ctx.database.db, playerId, afterId, limit + 1);
     const { page, nextCursor } = pageOf(rows, limit, (r) => [r.id]);
     return {

@@ -54,7 +54,7 @@ export class ShopService {
 
   async page(query: ShopQuery): Promise<CachedPage> {
     const limit = query.limit ?? 20;
-    const afterId = query.cursor ? decodeCursor<[number]>(query.cursor, ['n'])[0] : 0;
+    const afterId = query.cursor ? decodeCursor<[number]>(query.cursor, ['i'])[0] : 0;
     const version = (await this.ctx.cache.get(CATALOG_VERSION_KEY)) ?? '0';
     const key = `shop:page:v2:${version}:${limit}:${afterId}:${query.search === undefined ? '' : encodeURIComponent(query.search.toLowerCase())}`;
     const cached = await this.ctx.cache.get(key);
