@@ -6,7 +6,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import type { AppContext } from './context';
 import { adminRoutes } from './features/admin/admin.routes';
 import { AdminService } from './features/admin/admin.service';
@@ -39,11 +44,17 @@ export function createServices(ctx: AppContext): Services {
 export const API_PREFIX = '/api/v1';
 
 /**
- * One line per request, written by the onResponse hook below when the answer is sent, instead of
- * Fastify's two ("incoming request", "request completed"); Fastify's other lines (errors) stay.
+ * One line per request at `info`, written by the onResponse hook below when the answer is sent, instead
+ * of Fastify's two; the arrival is logged at `debug` only (it helps to see a request that never ends).
+ * Fastify's other lines (errors) stay.
  */
 class OneLinePerRequest extends LogController {
-  override incomingRequest(): void {}
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug(
+      { method: request.method, url: request.url },
+      `${request.method} ${request.url} arrived`,
+    );
+  }
   override requestCompleted(): void {}
 }
 
