@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', '**/drizzle/**', 'coverage/**', 'bench/results/**'] },
+  { ignores: ['**/node_modules/**', 'data/**', '**/drizzle/**', 'coverage/**', 'bench/results/**', 'web/dist/**', 'web/test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -37,6 +37,8 @@ export default tseslint.config(
       'server/src/main.ts',
       'server/src/cli.ts',
       'console/src/**',
+      'web/vite.config.ts',
+      'web/scripts/**',
       'bench/**',
       '**/test/**',
       'vitest.config.ts',

@@ -17,6 +17,7 @@ import { playerRoutes } from './features/players/players.routes';
 import { PlayerService } from './features/players/players.service';
 import { shopRoutes } from './features/shop/shop.routes';
 import { ShopService } from './features/shop/shop.service';
+import { webRoutes } from './features/web/web.routes';
 import { registerErrorHandling } from './plugins/errors';
 import { registerRateLimits } from './plugins/rate-limit';
 import { rejectUnexpectedBody, validatorCompiler } from './plugins/validation';
@@ -126,5 +127,7 @@ export async function buildApp(
     },
     { prefix: API_PREFIX },
   );
+  // The browser game last: its fallback route never takes a path the routes above answer.
+  await app.register(webRoutes, { distDir: ctx.config.webDistDir });
   return app;
 }
