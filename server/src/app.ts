@@ -23,6 +23,7 @@ import { playerRoutes } from './features/players/players.routes';
 import { PlayerService } from './features/players/players.service';
 import { shopRoutes } from './features/shop/shop.routes';
 import { ShopService } from './features/shop/shop.service';
+import { webRoutes } from './features/web/web.routes';
 import { registerErrorHandling } from './plugins/errors';
 import { hardenedServerOptions, registerHttpHardening } from './plugins/http-hardening';
 import { registerRateLimits } from './plugins/rate-limit';
@@ -157,5 +158,7 @@ export async function buildApp(
     },
     { prefix: API_PREFIX },
   );
+  // The browser game last: its fallback route never takes a path the routes above answer.
+  await app.register(webRoutes, { distDir: ctx.config.webDistDir });
   return app;
 }

@@ -19,6 +19,8 @@ export interface Config {
   sessionTtlHours: number;
   battleChallengeTtlSeconds: number;
   itemsFile: string;
+  /** The built browser game (web/dist), served at `/`; a fallback page says how to build it when missing. */
+  webDistDir: string;
   rateLimitMax: number;
   authRateLimitMax: number;
   loginMaxFailures: number;
@@ -129,6 +131,7 @@ export function parseConfig(env: Env): Config {
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 24, 1, 8760),
     battleChallengeTtlSeconds: integer(env, 'BATTLE_CHALLENGE_TTL_SECONDS', 60, 5, 86_400),
     itemsFile: path.resolve(text(env, 'ITEMS_FILE') ?? defaultItemsFile),
+    webDistDir: path.resolve(text(env, 'WEB_DIST_DIR') ?? path.join(repositoryRoot, 'web', 'dist')),
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1200, 0, 10_000_000),
     authRateLimitMax: integer(env, 'AUTH_RATE_LIMIT_MAX', 30, 0, 10_000_000),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 0, 1000),
