@@ -5,6 +5,7 @@
 import type { Config } from './config';
 import type { AppContext } from './context';
 import { createPgliteDatabase, createPostgresDatabase, type Database } from './db/client';
+import { backfillNicknameSkeletons } from './features/auth/auth.service';
 import { PasswordHasher } from './features/auth/password';
 import { readCatalogFile } from './features/shop/catalog-file';
 import { ShopService } from './features/shop/shop.service';
@@ -42,6 +43,7 @@ export async function createContext(config: Config, options: BootstrapOptions = 
   // The catalog file is checked before the database opens, so a bad file fails start-up at once.
   const catalog = await readCatalogFile(config.itemsFile);
   const database = await openDatabase(config);
+  await backfillNicknameSkeletons(database.db, log);
   // Redis trouble is logged and survived (the API serves from Postgres); it never stops the server.
   const infra = createInfra({
     redisUrl: config.redisUrl ?? undefined,
