@@ -5,7 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { buildApp } from '../src/app';
+import { backfillNicknameSkeletons } from '../src/features/auth/auth.service';
 import {
   type Answer,
   api,
@@ -333,6 +335,21 @@ describe.each(backends)('hostile input on %s', (backend) => {
       // All Cyrillic (р о р), one script, but it looks like the Latin name.
       expectErrorBody(await registerAs(`\u0440\u043E\u0440${tag}`), 409, 'NICKNAME_TAKEN');
       expectErrorBody(await registerAs(`P0P${tag}`), 409, 'NICKNAME_TAKEN');
+    });
+
+    it('players from before the skeleton column get theirs at start-up: their look-alikes are refused', async () => {
+      const tag = digits();
+      const old = await register(server, `Ferro${tag}`);
+      await server.ctx.database.db.execute(
+        sql`UPDATE players SET nickname_skeleton = NULL WHERE id = ${old.player.id}`,
+      );
+      await backfillNicknameSkeletons(server.ctx.database.db, server.ctx.log);
+      // Another nickname_key (digit zero), the same skeleton: refused only thanks to the backfill.
+      expectErrorBody(await registerAs(`Ferr0${tag}`), 409, 'NICKNAME_TAKEN');
+      const login = await call(server, 'POST', api('/auth/login'), {
+        body: { nickname: old.nickname, password: old.password },
+      });
+      expect(login.status).toBe(200);
     });
 
     it('names that need combining marks register: Devanagari, decomposed Vietnamese; CJK mixes allowed', async () => {
