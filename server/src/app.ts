@@ -23,7 +23,9 @@ import { playerRoutes } from './features/players/players.routes';
 import { PlayerService } from './features/players/players.service';
 import { shopRoutes } from './features/shop/shop.routes';
 import { ShopService } from './features/shop/shop.service';
+import { webRoutes } from './features/web/web.routes';
 import { registerErrorHandling } from './plugins/errors';
+import { hardenedServerOptions, registerHttpHardening } from './plugins/http-hardening';
 import { registerRateLimits } from './plugins/rate-limit';
 import { rejectUnexpectedBody, validatorCompiler } from './plugins/validation';
 
@@ -82,9 +84,11 @@ export async function buildApp(
     logController: new OneLinePerRequest(),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    ...hardenedServerOptions(ctx.config),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  registerHttpHardening(app);
   // Routes that take no body refuse one (see rejectUnexpectedBody); the hook sits only on those routes.
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -154,5 +158,7 @@ export async function buildApp(
     },
     { prefix: API_PREFIX },
   );
+  // The browser game last: its fallback route never takes a path the routes above answer.
+  await app.register(webRoutes, { distDir: ctx.config.webDistDir });
   return app;
 }

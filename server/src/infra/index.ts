@@ -2,8 +2,9 @@
  * Infrastructure wiring: Redis-backed cache, event bus and rate limits when a Redis URL is configured
  * (N nodes), in-process twins otherwise (one node, `npm start` with no configuration).
  *
- * With Redis a node opens two connections: one for commands (cache, rate limits, publish) and one that
- * Redis dedicates to subscriptions. Nothing here waits for Redis: start-up succeeds while Redis is down,
+ * With Redis a node opens four connections: one for commands (rate limits, publish), one that Redis
+ * dedicates to subscriptions, and the cache's own two: its commands, with client-side caching tracking
+ * on (redis-tracking.ts), and the connection Redis sends that tracking's invalidation messages to. Nothing here waits for Redis: start-up succeeds while Redis is down,
  * the components behave as documented for an outage, and they recover when it comes back.
  */
 import { type Cache, MemoryCache } from './cache.js';
@@ -64,7 +65,18 @@ export function createInfra(options: InfraOptions = {}): Infra {
       : {};
   const commands = createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay' });
   const sub = createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay-sub' });
-  const cache = new RedisCache(commands, { keyPrefix, onError });
+  const cache = new RedisCache(
+    createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay-cache' }),
+    {
+      keyPrefix,
+      onError,
+      ownsClient: true,
+      invalidations: createRedisClient(redisUrl, {
+        ...clientOptions,
+        connectionName: 'metagameplay-invalidations',
+      }),
+    },
+  );
   const bus = new RedisEventBus({ pub: commands, sub, keyPrefix, onError });
   const rateLimits = new RedisRateLimitStore(commands, { keyPrefix, onError });
   return {

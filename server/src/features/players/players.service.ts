@@ -63,7 +63,7 @@ export class PlayerService {
 
   async items(playerId: string, query: PageQuery, language: Language): Promise<OwnedItemPage> {
     const limit = query.limit ?? 20;
-    const [afterId] = query.cursor ? decodeCursor<[number]>(query.cursor, ['n']) : [0];
+    const [afterId] = query.cursor ? decodeCursor<[number]>(query.cursor, ['i']) : [0];
     const rows = await listOwnedItems(this.ctx.database.db, playerId, afterId, limit + 1, language);
     const { page, nextCursor } = pageOf(rows, limit, (r) => [r.id]);
     return {

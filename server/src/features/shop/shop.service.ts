@@ -62,7 +62,7 @@ export class ShopService {
   /** A catalog page with item names in `language`; pages are cached per language. */
   async page(query: ShopQuery, language: Language): Promise<CachedPage> {
     const limit = query.limit ?? 20;
-    const afterId = query.cursor ? decodeCursor<[number]>(query.cursor, ['n'])[0] : 0;
+    const afterId = query.cursor ? decodeCursor<[number]>(query.cursor, ['i'])[0] : 0;
     const version = (await this.ctx.cache.get(CATALOG_VERSION_KEY)) ?? '0';
     const key = `shop:page:v3:${version}:${language}:${limit}:${afterId}:${query.search === undefined ? '' : encodeURIComponent(query.search.toLowerCase())}`;
     const cached = await this.ctx.cache.get(key);
