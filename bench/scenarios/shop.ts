@@ -12,7 +12,7 @@ import { atLeast, type BenchOptions, type ScenarioResult } from '../lib/report';
 
 export const SHOP_PATH = '/api/v1/shop/items';
 
-/** Runs the project's server on Postgres when it is there, else on a throw-away PGlite directory. */
+/** Runs the project's server on Postgres when it is there, else on its own Postgres in a throw-away DATA_DIR. */
 export async function startShopServer(
   name: string,
   options: BenchOptions,
