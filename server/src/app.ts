@@ -4,6 +4,7 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomBytes } from 'node:crypto';
 import Fastify, {
@@ -20,6 +21,10 @@ import { AuthService } from './features/auth/auth.service';
 import { homePage } from './features/ops/home-page';
 import { opsRoutes } from './features/ops/ops.routes';
 import { playerRoutes } from './features/players/players.routes';
+import { RealtimeGateway } from './features/realtime/gateway';
+import { LobbyService } from './features/realtime/lobby.service';
+import { MatchmakingService } from './features/realtime/matchmaking.service';
+import { realtimeRoutes } from './features/realtime/realtime.routes';
 import { PlayerService } from './features/players/players.service';
 import { shopRoutes } from './features/shop/shop.routes';
 import { ShopService } from './features/shop/shop.service';
@@ -34,12 +39,32 @@ export interface Services {
   players: PlayerService;
   shop: ShopService;
   admin: AdminService;
+  realtime: RealtimeGateway;
+  lobby: LobbyService;
+  matchmaking: MatchmakingService;
 }
 
 export function createServices(ctx: AppContext): Services {
   const players = new PlayerService(ctx);
+  players.online = ctx.presence;
   const shop = new ShopService(ctx, players);
-  return { players, shop, auth: new AuthService(ctx, players), admin: new AdminService(ctx, shop) };
+  const auth = new AuthService(ctx, players);
+  const { wsAuthTimeoutMs, wsHeartbeatMs, wsMaxBufferedBytes, presenceTtlMs } = ctx.config;
+  const realtime = new RealtimeGateway(ctx, auth, players, {
+    authTimeoutMs: wsAuthTimeoutMs,
+    heartbeatMs: wsHeartbeatMs,
+    maxBufferedBytes: wsMaxBufferedBytes,
+    presenceTickMs: Math.max(50, Math.floor(presenceTtlMs / 3)),
+  });
+  return {
+    players,
+    shop,
+    auth,
+    admin: new AdminService(ctx, shop),
+    realtime,
+    lobby: new LobbyService(ctx),
+    matchmaking: new MatchmakingService(ctx, players),
+  };
 }
 
 export const API_PREFIX = '/api/v1';
@@ -118,6 +143,8 @@ export async function buildApp(
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Client messages are small JSON objects: anything larger is refused by the WebSocket layer (close 1009).
+  await app.register(websocket, { options: { maxPayload: 4096 } });
 
   registerErrorHandling(app);
   app.addHook('onResponse', (request, reply, done) => {
@@ -149,6 +176,13 @@ export async function buildApp(
         shop: services.shop,
       });
       await api.register(shopRoutes, { ctx, auth: services.auth, shop: services.shop });
+      await api.register(realtimeRoutes, {
+        ctx,
+        auth: services.auth,
+        gateway: services.realtime,
+        lobby: services.lobby,
+        matchmaking: services.matchmaking,
+      });
       await api.register(adminRoutes, {
         ctx,
         auth: services.auth,

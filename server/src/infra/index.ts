@@ -9,11 +9,15 @@
  */
 import { type Cache, MemoryCache } from './cache.js';
 import { type EventBus, LocalEventBus } from './event-bus.js';
+import { type MatchQueue, MemoryMatchQueue } from './match-queue.js';
+import { MemoryPresence, type Presence } from './presence.js';
 import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 import { type OutageLogger, RedisOutageLog } from './outage-log.js';
 import { closeRedisClient, createRedisClient } from './redis.js';
 import { RedisCache } from './redis-cache.js';
 import { RedisEventBus } from './redis-event-bus.js';
+import { RedisMatchQueue } from './redis-match-queue.js';
+import { RedisPresence } from './redis-presence.js';
 import { RedisRateLimitStore } from './redis-rate-limit-store.js';
 
 export interface InfraOptions {
@@ -28,12 +32,16 @@ export interface InfraOptions {
    * outage-log.ts); when set, onError is not called for Redis errors.
    */
   log?: OutageLogger;
+  /** How long a node counts as alive without renewing its presence heartbeat. */
+  presenceTtlMs?: number;
 }
 
 export interface Infra {
   cache: Cache;
   bus: EventBus;
   rateLimits: RateLimitStore;
+  presence: Presence;
+  matchQueue: MatchQueue;
   close(): Promise<void>;
 }
 
@@ -45,12 +53,15 @@ export function createInfra(options: InfraOptions = {}): Infra {
       log ? (err) => log.warn({ err }, 'an event subscriber failed') : options.onError,
     );
     const rateLimits = new MemoryRateLimitStore();
+    const presence = new MemoryPresence({ ttlMs: options.presenceTtlMs });
     return {
       cache,
       bus,
       rateLimits,
+      presence,
+      matchQueue: new MemoryMatchQueue(),
       async close() {
-        await Promise.all([cache.close(), bus.close(), rateLimits.close()]);
+        await Promise.all([cache.close(), bus.close(), rateLimits.close(), presence.close()]);
       },
     };
   }
@@ -79,13 +90,16 @@ export function createInfra(options: InfraOptions = {}): Infra {
   );
   const bus = new RedisEventBus({ pub: commands, sub, keyPrefix, onError });
   const rateLimits = new RedisRateLimitStore(commands, { keyPrefix, onError });
+  const presence = new RedisPresence(commands, { keyPrefix, onError, ttlMs: options.presenceTtlMs });
   return {
     cache,
     bus,
     rateLimits,
+    presence,
+    matchQueue: new RedisMatchQueue(commands, { keyPrefix }),
     async close() {
       // The components let go of the shared client first; the bus closes its own subscriber.
-      await Promise.all([cache.close(), bus.close(), rateLimits.close()]);
+      await Promise.all([cache.close(), bus.close(), rateLimits.close(), presence.close()]);
       await closeRedisClient(commands);
     },
   };
@@ -93,5 +107,7 @@ export function createInfra(options: InfraOptions = {}): Infra {
 
 export type { BackendStatus, Cache } from './cache.js';
 export type { EventBus, EventHandler } from './event-bus.js';
+export type { MatchQueue, QueueEntry } from './match-queue.js';
+export type { Presence } from './presence.js';
 export type { RateLimitStore, WindowCount } from './rate-limit-store.js';
 export { CacheUnavailableError } from './redis-cache.js';
