@@ -5,7 +5,14 @@
  * (on every node sharing the cache). Balances are never cached.
  */
 import { createHash } from 'node:crypto';
-import type { BuyResponse, Language, SellResponse, ShopItem, ShopQuery } from '@metagameplay/protocol';
+import {
+  type BuyResponse,
+  formatCredits,
+  type Language,
+  type SellResponse,
+  type ShopItem,
+  type ShopQuery,
+} from '@metagameplay/protocol';
 import type { AppContext } from '../../context';
 import { decodeCursor, pageOf } from '../../lib/cursor';
 import { DomainError } from '../../lib/domain-error';
@@ -111,14 +118,15 @@ export class ShopService {
     if (!item) throw itemNotFound(itemId);
     if (outcome.owned) throw new DomainError('ALREADY_OWNED', `You already own "${item.name}"`);
     if (expectedPrice !== undefined && item.price !== expectedPrice) {
-      throw new DomainError('PRICE_CHANGED', `The price of "${item.name}" is now ${item.price}`, {
+      // Messages are for people: credits as clients show them; details keep minor units for programs.
+      throw new DomainError('PRICE_CHANGED', `The price of "${item.name}" is now ${credits(item.price)}`, {
         price: item.price,
       });
     }
     if (outcome.balanceAfter === null || outcome.transactionId === null || outcome.acquiredAt === null) {
       throw new DomainError(
         'INSUFFICIENT_FUNDS',
-        `Not enough credits: need ${item.price}, have ${outcome.balanceBefore}`,
+        `Not enough credits: need ${credits(item.price)}, have ${formatCredits(outcome.balanceBefore)}`,
         { balance: outcome.balanceBefore, required: item.price },
       );
     }
@@ -152,6 +160,11 @@ export class ShopService {
 
 function toShopItem(row: { id: number; name: string; price: number; power: number }): ShopItem {
   return { id: row.id, name: row.name, price: row.price, power: row.power };
+}
+
+/** "50.99 credits": an amount of minor units as a message shows it. */
+function credits(units: number): string {
+  return `${formatCredits(units)} credits`;
 }
 
 export function itemNotFound(id: number): DomainError {
