@@ -3,7 +3,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', '**/drizzle/**', 'coverage/**', 'bench/results/**', 'web/dist/**', 'web/test-artifacts/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      'data/**',
+      '**/drizzle/**',
+      'coverage/**',
+      'bench/results/**',
+      'server/dist/**',
+      'web/dist/**',
+      'web/test-artifacts/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -43,6 +54,13 @@ export default tseslint.config(
       '**/test/**',
       'vitest.config.ts',
     ],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // The build and start scripts are plain JavaScript run by `node` before anything is compiled.
+    files: ['server/scripts/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { process: 'readonly', performance: 'readonly', URL: 'readonly' } },
     rules: { 'no-restricted-properties': 'off' },
   },
   {
