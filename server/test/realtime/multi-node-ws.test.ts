@@ -156,7 +156,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('real-time across nodes (one Pos
             (r) => r.status === 200,
             () => false,
           ),
-        60_000,
+        150_000,
       );
       const watcher = await register(n1);
       const doomed = await register(n1);
@@ -180,5 +180,5 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('real-time across nodes (one Pos
       if (node3.exitCode === null) node3.kill('SIGKILL');
     }
     // A process start compiles the server with tsx (up to a minute on a loaded machine), then 30 s at most.
-  }, 180_000);
+  }, 240_000);
 });
