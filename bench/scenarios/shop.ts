@@ -11,6 +11,7 @@ import path from 'node:path';
 import { recreateDatabase } from '../lib/db';
 import { alternate, type LoadResult, runLoad } from '../lib/load';
 import { type Proc, startGameServer, startProcess } from '../lib/proc';
+import { watchCpu } from '../lib/cpu';
 import { freshBenchRedis } from '../lib/redis';
 import { atLeast, type BenchOptions, type ScenarioResult } from '../lib/report';
 import { hasWrk, runWrk } from '../lib/wrk';
@@ -73,6 +74,14 @@ export async function shopScenario(options: BenchOptions): Promise<ScenarioResul
       await load(projectUrl, options.warmupS);
       await load(baselineUrl, options.warmupS);
     }
+    const busy: string[] = [];
+    const watched = async (label: string, pid: number, url: string) => {
+      const cpu = watchCpu({ [label]: pid });
+      const result = await load(url, options.durationS);
+      const report = cpu.stop();
+      if (report) busy.push(`${label} round: ${report.text}`);
+      return result;
+    };
     const {
       a: project,
       b: baseline,
@@ -80,8 +89,8 @@ export async function shopScenario(options: BenchOptions): Promise<ScenarioResul
       allB,
     } = await alternate(
       options.rounds,
-      () => load(projectUrl, options.durationS),
-      () => load(baselineUrl, options.durationS),
+      () => watched('server', server.pid, projectUrl),
+      () => watched('baseline', baselineServer!.pid, baselineUrl),
       (r) => r.okRps,
       (r) => r.okRps,
     );
@@ -102,6 +111,7 @@ export async function shopScenario(options: BenchOptions): Promise<ScenarioResul
       );
     }
     const rss = server.peakRssMiB();
+    for (const line of busy) notes.push(`CPU, ${line}`);
     if (project.non2xx || project.errors)
       notes.push(`project: ${project.non2xx} non-2xx, ${project.errors} errors`);
     notes.push(
