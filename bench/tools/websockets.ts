@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     await sleep(1000);
     const idleRss = rssKiB(pid);
     const sockets: WebSocket[] = [];
-    const open = (token: string) =>
+    const openOnce = (token: string) =>
       new Promise<WebSocket>((resolve, reject) => {
         const ws = new WebSocket(`ws://127.0.0.1:${PORT}/api/v1/ws`, {
           headers: { authorization: `Bearer ${token}` },
@@ -107,6 +107,19 @@ async function main(): Promise<void> {
         ws.once('error', reject);
         ws.once('close', (code) => reject(new Error(`closed ${code}`)));
       });
+    // A loaded machine may answer an upgrade 503 (database pool wait): retried, and counted.
+    let retries = 0;
+    const open = async (token: string): Promise<WebSocket> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await openOnce(token);
+        } catch (error) {
+          if (attempt >= 5) throw error;
+          retries++;
+          await sleep(200 * (attempt + 1));
+        }
+      }
+    };
     const started = Date.now();
     for (let from = 0; from < SOCKETS; from += 100) {
       const batch = Array.from(
@@ -118,7 +131,9 @@ async function main(): Promise<void> {
     const openMs = Date.now() - started;
     await sleep(3000); // presence broadcasts of the last ones settle
     const busyRss = rssKiB(pid);
-    console.log(`sockets: ${sockets.length} authenticated (hello received) in ${openMs} ms`);
+    console.log(
+      `sockets: ${sockets.length} authenticated (hello received) in ${openMs} ms, ${retries} upgrades retried`,
+    );
     console.log(
       `server RSS: ${(idleRss / 1024).toFixed(1)} MiB before, ${(busyRss / 1024).toFixed(1)} MiB with the sockets`,
     );
