@@ -10,6 +10,7 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -25,8 +26,13 @@ export const players = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     nickname: text('nickname').notNull(),
-    /** NFKC + lower-case form of the nickname: the uniqueness key. */
+    /** NFKC + lower-case form of the nickname: how login finds the account. */
     nicknameKey: text('nickname_key').notNull().unique(),
+    /**
+     * UTS #39 confusable skeleton of the nickname (features/auth/nickname.ts): no two names that look
+     * alike. Rows older than the column get theirs at start-up (NULL only where two old names collide).
+     */
+    nicknameSkeleton: text('nickname_skeleton').unique(),
     passwordHash: text('password_hash').notNull(),
     role: text('role', { enum: ['player', 'admin'] })
       .notNull()
@@ -50,7 +56,10 @@ export const items = pgTable(
   'items',
   {
     id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    /** The catalog's own name: the key the catalog file is matched by, and the fallback of every language. */
     name: text('name').notNull().unique(),
+    /** Translations of the name by language (`{"en": "Combat helmet"}`), served by the player's language. */
+    names: jsonb('names').$type<Record<string, string>>().notNull().default({}),
     price: money('price').notNull(),
     power: integer('power').notNull().default(0),
     active: boolean('active').notNull().default(true),

@@ -16,6 +16,7 @@ export async function insertPlayerWithSession(
   input: {
     nickname: string;
     nicknameKey: string;
+    nicknameSkeleton: string;
     passwordHash: string;
     bonus: number;
     tokenHash: string;
@@ -24,9 +25,11 @@ export async function insertPlayerWithSession(
 ): Promise<SessionPlayerRow | null> {
   const result = await db.execute(sql`
     WITH player AS (
-      INSERT INTO players (nickname, nickname_key, password_hash, balance, last_bonus_at)
-      VALUES (${input.nickname}, ${input.nicknameKey}, ${input.passwordHash}, ${input.bonus}::bigint, now())
-      ON CONFLICT (nickname_key) DO NOTHING
+      INSERT INTO players (nickname, nickname_key, nickname_skeleton, password_hash, balance, last_bonus_at)
+      VALUES (${input.nickname}, ${input.nicknameKey}, ${input.nicknameSkeleton}, ${input.passwordHash},
+              ${input.bonus}::bigint, now())
+      -- Either key taken (the same name, or one that looks like it): nobody is registered.
+      ON CONFLICT DO NOTHING
       RETURNING id, balance
     ), bonus AS (
       INSERT INTO ledger (player_id, type, amount, balance_after)
@@ -111,4 +114,27 @@ export async function revokeSession(db: Executor, tokenHash: string): Promise<vo
 export async function deleteDeadSessions(db: Executor): Promise<void> {
   await db.execute(sql`DELETE FROM sessions WHERE expires_at < now() - interval '1 day'
                        OR revoked_at < now() - interval '1 day'`);
+}
+
+/** A page of players registered before nickname skeletons existed, by id. */
+export async function findPlayersWithoutSkeleton(
+  db: Executor,
+  afterId: string | null,
+  limit: number,
+): Promise<{ id: string; nickname: string }[]> {
+  return rowsOf<{ id: string; nickname: string }>(
+    await db.execute(sql`
+      SELECT id, nickname FROM players
+      WHERE nickname_skeleton IS NULL AND (${afterId}::uuid IS NULL OR id > ${afterId}::uuid)
+      ORDER BY id LIMIT ${limit}`),
+  );
+}
+
+/** Sets a player's skeleton unless another player has it already; false when it was taken. */
+export async function setNicknameSkeleton(db: Executor, id: string, skeleton: string): Promise<boolean> {
+  const result = await db.execute(sql`
+    UPDATE players SET nickname_skeleton = ${skeleton}
+    WHERE id = ${id} AND NOT EXISTS (SELECT 1 FROM players WHERE nickname_skeleton = ${skeleton})
+    RETURNING id`);
+  return rowsOf(result).length > 0;
 }

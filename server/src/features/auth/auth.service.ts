@@ -7,25 +7,50 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { SessionResponse } from '@metagameplay/protocol';
 import type { AppContext } from '../../context';
+import type { Executor } from '../../db/client';
 import { DomainError } from '../../lib/domain-error';
 import type { PlayerService } from '../players/players.service';
 import {
   findCredentials,
+  findPlayersWithoutSkeleton,
+  setNicknameSkeleton,
   findLiveSession,
   insertPlayerWithSession,
   openSessionWithBonus,
   revokeSession,
 } from './auth.repository';
+import { nicknameProblem, nicknameSkeletonOf } from './nickname';
 
 export interface AuthenticatedPlayer {
   id: string;
   tokenHash: string;
+  /** When the session expires, ms since epoch (WebSockets close then). */
+  expiresAt: number;
 }
 
 const SESSION_CACHE_SECONDS = 60;
 
 export function nicknameKeyOf(nickname: string): string {
   return nickname.normalize('NFKC').toLowerCase();
+}
+
+/**
+ * Gives players registered before nickname skeletons existed theirs (start-up, after migrations). Where
+ * two old names look alike, the first keeps the skeleton and the other stays without one: both can
+ * still log in, and no new look-alike of either can register.
+ */
+export async function backfillNicknameSkeletons(db: Executor, log: AppContext['log']): Promise<void> {
+  let afterId: string | null = null;
+  let collisions = 0;
+  for (;;) {
+    const page = await findPlayersWithoutSkeleton(db, afterId, 500);
+    for (const row of page) {
+      if (!(await setNicknameSkeleton(db, row.id, nicknameSkeletonOf(row.nickname)))) collisions += 1;
+    }
+    if (page.length < 500) break;
+    afterId = page[page.length - 1]?.id ?? null;
+  }
+  if (collisions > 0) log.warn({ collisions }, 'nicknames that look like older ones keep no skeleton');
 }
 
 export function hashToken(token: string): string {
@@ -44,12 +69,21 @@ export class AuthService {
     return randomInt(loginBonusMin * 100, loginBonusMax * 100 + 1);
   }
 
-  async register(nickname: string, password: string): Promise<SessionResponse> {
+  async register(given: string, password: string): Promise<SessionResponse> {
+    const problem = nicknameProblem(given);
+    if (problem !== null) {
+      throw new DomainError('VALIDATION_ERROR', `body/nickname ${problem}`, [
+        { field: 'body/nickname', message: problem },
+      ]);
+    }
+    // Stored composed (NFC): a name typed with combining marks shows like the same name typed composed.
+    const nickname = given.normalize('NFC');
     const passwordHash = await this.ctx.passwords.hash(password);
     const { token, tokenHash, expiresAt } = this.#newToken();
     const created = await insertPlayerWithSession(this.ctx.database.db, {
       nickname,
       nicknameKey: nicknameKeyOf(nickname),
+      nicknameSkeleton: nicknameSkeletonOf(nickname),
       passwordHash,
       bonus: this.drawBonus(),
       tokenHash,
@@ -60,25 +94,30 @@ export class AuthService {
     return this.#sessionResponse(token, expiresAt, created.id, created.bonus);
   }
 
-  async login(nickname: string, password: string): Promise<SessionResponse> {
+  /**
+   * Failed-login locks, two of them (as large services do): LOGIN_MAX_FAILURES wrong passwords for one
+   * nickname from one address lock that pair for LOGIN_LOCK_MINUTES, so a stranger's guesses never lock
+   * the pilot out of its own address; LOGIN_NICKNAME_MAX_FAILURES from all addresses together (a slower,
+   * distributed guessing) lock the nickname for everyone. The failures come before the lock: with 5, the
+   * 5th wrong password is a 401 and the 6th attempt a 429. A correct password clears its address's count.
+   */
+  async login(nickname: string, password: string, address = 'unknown'): Promise<SessionResponse> {
     const key = nicknameKeyOf(nickname);
-    const lockKey = `login-fail:${key}`;
-    const { loginMaxFailures, loginLockMinutes } = this.ctx.config;
-    if (loginMaxFailures > 0) {
-      const failures = await this.ctx.rateLimits.peek(lockKey);
-      if (failures && failures.count >= loginMaxFailures) throw lockedError(failures.resetAt);
+    const locks = this.#loginLocks(key, address);
+    for (const lock of locks) {
+      const failures = await this.ctx.rateLimits.peek(lock.key);
+      if (failures && failures.count >= lock.max) throw lockedError(failures.resetAt);
     }
     const credentials = await findCredentials(this.ctx.database.db, key);
     if (!credentials) throw new DomainError('PLAYER_NOT_FOUND', `No pilot is called "${nickname}"`);
     if (!(await this.ctx.passwords.verify(credentials.passwordHash, password))) {
       this.ctx.metrics.failedLogins.inc();
-      if (loginMaxFailures > 0) {
-        const failures = await this.ctx.rateLimits.hit(lockKey, loginLockMinutes * 60_000);
-        if (failures.count >= loginMaxFailures) throw lockedError(failures.resetAt);
-      }
+      const windowMs = this.ctx.config.loginLockMinutes * 60_000;
+      for (const lock of locks) await this.ctx.rateLimits.hit(lock.key, windowMs);
       throw new DomainError('INVALID_CREDENTIALS', 'Wrong nickname or password');
     }
-    if (loginMaxFailures > 0) await this.ctx.rateLimits.reset(lockKey);
+    const own = locks.find((lock) => lock.perAddress);
+    if (own) await this.ctx.rateLimits.reset(own.key);
     const { token, tokenHash, expiresAt } = this.#newToken();
     const opened = await openSessionWithBonus(this.ctx.database.db, {
       playerId: credentials.id,
@@ -90,6 +129,18 @@ export class AuthService {
     if (!opened) throw new DomainError('PLAYER_NOT_FOUND', `No pilot is called "${nickname}"`);
     this.ctx.metrics.logins.inc({ kind: 'login' });
     return this.#sessionResponse(token, expiresAt, opened.id, opened.bonus);
+  }
+
+  #loginLocks(key: string, address: string): { key: string; max: number; perAddress: boolean }[] {
+    const { loginMaxFailures, loginNicknameMaxFailures } = this.ctx.config;
+    return [
+      ...(loginMaxFailures > 0
+        ? [{ key: `login-fail:${key}:${address}`, max: loginMaxFailures, perAddress: true }]
+        : []),
+      ...(loginNicknameMaxFailures > 0
+        ? [{ key: `login-fail:${key}`, max: loginNicknameMaxFailures, perAddress: false }]
+        : []),
+    ];
   }
 
   async logout(player: AuthenticatedPlayer): Promise<void> {
@@ -118,7 +169,7 @@ export class AuthService {
     if (cached) {
       const { playerId, expiresAt } = JSON.parse(cached) as { playerId: string; expiresAt: number };
       this.ctx.metrics.cacheLookup('session', true);
-      if (expiresAt > Date.now()) return { id: playerId, tokenHash };
+      if (expiresAt > Date.now()) return { id: playerId, tokenHash, expiresAt };
       return null;
     }
     this.ctx.metrics.cacheLookup('session', false);
@@ -135,7 +186,7 @@ export class AuthService {
         ttl,
       );
     }
-    return { id: session.playerId, tokenHash };
+    return { id: session.playerId, tokenHash, expiresAt: session.expiresAt.getTime() };
   }
 
   #newToken(): { token: string; tokenHash: string; expiresAt: Date } {
