@@ -41,6 +41,8 @@ export class GameServer {
   readonly dataDir: string;
   private child: ChildProcess | null = null;
   log = '';
+  /** More environment for the server (e.g. WEB_DIST_DIR for the browser game's e2e). */
+  env: Record<string, string> = {};
 
   constructor(
     readonly port: number,
@@ -72,6 +74,7 @@ export class GameServer {
         RATE_LIMIT_MAX: '0',
         AUTH_RATE_LIMIT_MAX: '0',
         LOG_LEVEL: 'warn',
+        ...this.env,
       },
     });
     const collect = (chunk: Buffer): void => {
