@@ -23,7 +23,7 @@ describe('the web app at /', () => {
     writeFileSync(path.join(dist, 'index.html'), INDEX);
     writeFileSync(path.join(dist, 'assets', 'app-3f9a.js'), 'console.log("game")');
     writeFileSync(path.join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
-    server = await startServer('pglite', { WEB_DIST_DIR: dist });
+    server = await startServer('embedded', { WEB_DIST_DIR: dist });
   });
   afterAll(async () => {
     await server?.close();
