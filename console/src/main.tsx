@@ -33,6 +33,7 @@ function main(): void {
   const listeners = new Set<RetryListener>();
   const api = new ApiClient({
     baseUrl: config.serverUrl,
+    language: config.lang,
     timeoutMs: 10_000,
     retry: { retries: 4, baseDelayMs: 500, maxDelayMs: 4000 },
     onRetry: (info: RetryInfo) => {

@@ -55,6 +55,8 @@ export interface ApiClientOptions {
   random?: () => number;
   /** Default: a random UUID. */
   newIdempotencyKey?: () => string;
+  /** The player's language (`en`, `ru`), sent as Accept-Language: item names come back in it. */
+  language?: string;
   /** The client seed sent with a challenge or an accept when the caller gives none. Default: 32 random hex digits. */
   newClientSeed?: () => string;
 }
@@ -135,6 +137,7 @@ export class ApiClient {
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       random: options.random ?? Math.random,
       onRetry: options.onRetry,
+      ...(options.language === undefined ? {} : { language: options.language }),
     });
     this.admin = {
       createItem: (body) => this.call({ method: 'POST', path: `${API}/admin/items`, body, retry: 'once' }),

@@ -19,6 +19,8 @@ export interface TransportOptions {
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   onRetry?: (info: RetryInfo) => void;
+  /** Sent as Accept-Language: the language the server names items in. */
+  language?: string;
 }
 
 export interface RequestSpec {
@@ -107,6 +109,7 @@ export class HttpTransport {
 
   private async attempt(spec: RequestSpec, url: string): Promise<RawResponse> {
     const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.options.language) headers['accept-language'] = this.options.language;
     if (spec.token) headers.authorization = `Bearer ${spec.token}`;
     if (spec.idempotencyKey !== undefined) headers['idempotency-key'] = spec.idempotencyKey;
     if (spec.body !== undefined) headers['content-type'] = 'application/json';

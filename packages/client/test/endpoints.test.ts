@@ -41,6 +41,15 @@ describe('token handling', () => {
     expect(client.token).toBe('tok-2');
   });
 
+  it("sends the player's language as Accept-Language when given one, and none otherwise", async () => {
+    const russian = testClient([json(200, page('items'))], { language: 'ru' });
+    await russian.client.shopItems();
+    expect(russian.requests[0]!.headers['accept-language']).toBe('ru');
+    const plain = testClient([json(200, page('items'))]);
+    await plain.client.shopItems();
+    expect(plain.requests[0]!.headers['accept-language']).toBeUndefined();
+  });
+
   it('accepts a token in the options and one set later', async () => {
     const { client, requests } = testClient([json(200, { balance: 1 }), json(200, { balance: 1 })], {
       token: 'given',
