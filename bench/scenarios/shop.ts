@@ -17,7 +17,7 @@ import { hasWrk, runWrk } from '../lib/wrk';
 
 export const SHOP_PATH = '/api/v1/shop/items';
 
-/** Runs the project's server on Postgres when it is there, else on a throw-away PGlite directory. */
+/** Runs the project's server on Postgres when it is there, else on its own Postgres in a throw-away DATA_DIR. */
 export async function startShopServer(
   name: string,
   options: BenchOptions,

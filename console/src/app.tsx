@@ -14,6 +14,7 @@ import {
   incomingFromHello,
   liveIncoming,
   type Messages,
+  type ReconnectStatus,
   RequestGate,
   type VerifiedBattle,
 } from '@metagameplay/game';
@@ -44,11 +45,15 @@ export interface AppProps {
   t: Messages;
   /** Subscribes to the client's retry notices; returns the unsubscribe function. */
   subscribeRetry: (listener: RetryListener) => () => void;
+  serverUrl: string;
   /** Opens the live WebSocket connection for the signed-in session (main.tsx: `ws` with header auth). */
   openLive: () => RealtimeConnection;
 }
 
-export function App({ api, t, subscribeRetry, openLive }: AppProps) {
+/** How long the game retries by itself before asking (a restarting server needs 3–9 s). */
+const RECONNECT_PATIENCE_MS = 30_000;
+
+export function App({ api, t, subscribeRetry, serverUrl, openLive }: AppProps) {
   const { exit } = useApp();
   const [screen, setScreen] = useState<ScreenName>('login');
   const [loginInfo, setLoginInfo] = useState<string | null>(null);
@@ -57,6 +62,7 @@ export function App({ api, t, subscribeRetry, openLive }: AppProps) {
   const [session, setSession] = useState<Session | null>(null);
   const [retry, setRetry] = useState<RetryStatus | null>(null);
   const [offline, setOffline] = useState(false);
+  const [reconnect, setReconnect] = useState<ReconnectStatus | null>(null);
   const live = useMemo(() => new LiveHub(), []);
   const [incoming, setIncoming] = useState<VerifiedBattle[]>([]);
   const [result, setResult] = useState<VerifiedBattle | null>(null);
@@ -81,18 +87,37 @@ export function App({ api, t, subscribeRetry, openLive }: AppProps) {
 
   const gate = useMemo(
     () =>
-      new RequestGate({
-        onOffline: () => {
-          setRetry(null);
-          setOffline(true);
+      new RequestGate(
+        {
+          onOffline: () => {
+            setRetry(null);
+            setReconnect(null);
+            setOffline(true);
+          },
+          onSettled: () => {
+            setRetry(null);
+            setReconnect(null);
+          },
+          onSessionExpired: () => endSessionRef.current(t.login.sessionExpired),
+          onReconnecting: (status) => {
+            setRetry(null);
+            setReconnect(status);
+          },
         },
-        onSettled: () => setRetry(null),
-        onSessionExpired: () => endSessionRef.current(t.login.sessionExpired),
-      }),
+        { patienceMs: RECONNECT_PATIENCE_MS },
+      ),
     [t],
   );
 
-  useEffect(() => subscribeRetry((info) => setRetry(info)), [subscribeRetry]);
+  useEffect(
+    () =>
+      subscribeRetry((info) => {
+        // An attempt is under way: its own retries replace the countdown to it.
+        setReconnect(null);
+        setRetry(info);
+      }),
+    [subscribeRetry],
+  );
 
   // One live connection per session: opened at login, closed at logout or expiry (endSession).
   useEffect(() => {
@@ -208,9 +233,13 @@ export function App({ api, t, subscribeRetry, openLive }: AppProps) {
     gate,
     session,
     retry,
+    reconnect,
     offline,
+    serverUrl,
     inputActive: !offline && prompt === null,
     go: (next) => {
+      // The login bonus is news only until the pilot moves on from the home screen.
+      setSession((s) => (s?.justArrived ? { ...s, justArrived: false } : s));
       setPromptNotice(null);
       setScreen(next);
     },
@@ -220,8 +249,8 @@ export function App({ api, t, subscribeRetry, openLive }: AppProps) {
     showResult,
     result,
     liveNotice: liveNotice ?? promptNotice,
-    beginSession: (player: PrivatePlayer, loginBonus: number) => {
-      setSession({ player, loginBonus });
+    beginSession: (player: PrivatePlayer, loginBonus: number, returning: boolean) => {
+      setSession({ player, loginBonus, returning, justArrived: true });
       setLoginInfo(null);
       setScreen('home');
     },

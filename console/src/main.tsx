@@ -53,6 +53,7 @@ function main(): void {
         api={api}
         t={t}
         subscribeRetry={subscribeRetry}
+        serverUrl={config.serverUrl}
         openLive={() => api.connect({ sockets: headerAuthSockets(WebSocket) })}
       />
     </CrashGuard>,

@@ -18,7 +18,6 @@ import { adminRoutes } from './features/admin/admin.routes';
 import { AdminService } from './features/admin/admin.service';
 import { authRoutes } from './features/auth/auth.routes';
 import { AuthService } from './features/auth/auth.service';
-import { homePage } from './features/ops/home-page';
 import { opsRoutes } from './features/ops/ops.routes';
 import { playerRoutes } from './features/players/players.routes';
 import { RealtimeGateway } from './features/realtime/gateway';
@@ -164,7 +163,6 @@ export async function buildApp(
   registerRateLimits(app, ctx);
 
   await app.register(opsRoutes, { ctx });
-  await app.register(homePage);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(
     async (api) => {

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -372,9 +372,6 @@ describe('the server process', () => {
   const started: Running[] = [];
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'mg-process-'));
-    // mkdtemp makes a private directory; as root, the embedded Postgres runs as another user who must be
-    // able to pass through it to DATA_DIR.
-    await chmod(dir, 0o755);
     dataDir = path.join(dir, 'data');
   });
   afterAll(async () => {

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,7 +50,6 @@ describe('the embedded Postgres of a server process', () => {
   const started: Running[] = [];
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'mg-embedded-'));
-    await chmod(dir, 0o755); // as root, Postgres runs as another user, who must pass through it
     dataDir = path.join(dir, 'data');
     await mkdir(dataDir);
     const untar = spawnSync('tar', ['-xJf', fixture, '-C', dataDir]);

@@ -1,7 +1,7 @@
 // Two server nodes on different ports, sharing one Postgres and one Redis, behave as one server: a write
 // on either node (purchase, sale, logout, catalog edit) is seen by the other at once, clients that
 // alternate between the ports see one consistent game, and a Redis crash under traffic costs no wrong
-// answer, no lost request and no stale entry after Redis comes back. Postgres only (PGlite is one process).
+// answer, no lost request and no stale entry after Redis comes back. Postgres only.
 // The Redis is a private redis-server that this file starts, kills and restarts; the shared one is untouched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../src/features/auth/auth.service';

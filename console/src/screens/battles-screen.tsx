@@ -22,11 +22,12 @@ export function BattlesScreen() {
   const pageSize = useListRows(12);
   const [notice, setNotice] = useState<Notice | null>(null);
   const list = useListBrowser<VerifiedBattle>(
-    async (cursor) => {
-      const page = await api.listBattles(cursor === null ? { limit: pageSize } : { limit: pageSize, cursor });
+    async (cursor, limit) => {
+      const page = await api.listBattles(cursor === null ? { limit } : { limit, cursor });
       return { items: page.battles, nextCursor: page.nextCursor };
     },
     (error) => setNotice({ text: failureMessage(t, error), tone: 'bad' }),
+    pageSize,
   );
 
   useEffect(() => {
@@ -63,6 +64,7 @@ export function BattlesScreen() {
       />
       <PagedRows
         state={state}
+        rows={pageSize}
         empty={h.empty}
         row={(battle, index) => {
           const view = battleView(battle, me);

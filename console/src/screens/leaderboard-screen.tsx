@@ -16,11 +16,12 @@ export function LeaderboardScreen() {
   const pageSize = useListRows(12);
   const [notice, setNotice] = useState<Notice | null>(null);
   const list = useListBrowser<LeaderboardEntry>(
-    async (cursor) => {
-      const page = await api.leaderboard(cursor === null ? { limit: pageSize } : { limit: pageSize, cursor });
+    async (cursor, limit) => {
+      const page = await api.leaderboard(cursor === null ? { limit } : { limit, cursor });
       return { items: page.players, nextCursor: page.nextCursor };
     },
     (error) => setNotice({ text: failureMessage(t, error), tone: 'bad' }),
+    pageSize,
   );
 
   useEffect(() => {
@@ -52,6 +53,7 @@ export function LeaderboardScreen() {
       />
       <PagedRows
         state={state}
+        rows={pageSize}
         empty={l.empty}
         row={(entry, index) => (
           <Row

@@ -37,13 +37,14 @@ export function ShopScreen() {
   const fail = (error: unknown): void => setNotice({ text: failureMessage(t, error), tone: 'bad' });
 
   const list = useListBrowser<ShopItem>(
-    (cursor) =>
+    (cursor, limit) =>
       api.shopItems({
-        limit: pageSize,
+        limit,
         ...(cursor === null ? {} : { cursor }),
         ...(searchParam(searchRef.current) === undefined ? {} : { search: searchParam(searchRef.current) }),
       }),
     fail,
+    pageSize,
   );
 
   // First page, the owned ids and a fresh balance when the shop opens.
@@ -154,6 +155,7 @@ export function ShopScreen() {
       />
       <PagedRows
         state={state}
+        rows={pageSize}
         empty={t.shop.empty}
         row={(item, index) => {
           const mine = owned.has(item.id);

@@ -13,7 +13,8 @@
  * Postgres listens on that Unix socket only (on 127.0.0.1 and a free port when the socket's path is too long
  * for the platform), never on a public address. Postgres refuses to run as root: a root server runs it as
  * the system user `metagameplay-db`, created with useradd when missing; that user must be able to enter
- * DATA_DIR's parents (a private DATA_DIR itself is opened to its group for search only), and the binaries
+ * DATA_DIR's parents (a private DATA_DIR, or private temporary directories of ours above it, are opened to
+ * its group for search only), and the binaries
  * are copied to /var/lib/metagameplay when the project is where that user cannot enter.
  *
  * The postmaster runs in its own process group, so a Ctrl+C reaches the server alone and the server stops
@@ -25,6 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, chown, cp, lstat, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -162,16 +164,26 @@ function canEnter(runAs: RunAs, dir: string): boolean {
 }
 
 /**
- * The Postgres user must be able to pass through DATA_DIR to its cluster: a private DATA_DIR (mode 0700,
- * as mkdtemp makes them) is given to that user's group with search permission only (no listing, no reading
- * the password file).
+ * The Postgres user must be able to pass through DATA_DIR to its cluster: a private DATA_DIR (mode 0700),
+ * and private directories of ours above it inside the temp directory (mkdtemp makes them 0700), are given
+ * to that user's group with search permission only (no listing, no reading the password file). Other
+ * directories (/root) are never changed: checkReachable then says what to do.
  */
 async function letPostgresUserEnter(dataDir: string, runAs: RunAs): Promise<void> {
-  if (canEnter(runAs, dataDir)) return;
-  const stat = await lstat(dataDir);
-  if (stat.uid !== process.getuid?.()) return;
-  await chown(dataDir, stat.uid, runAs.gid);
-  await chmod(dataDir, (stat.mode & 0o777) | 0o010);
+  const tmp = path.resolve(os.tmpdir());
+  const chain: string[] = [];
+  for (let dir = dataDir; ; dir = path.dirname(dir)) {
+    chain.unshift(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  for (const dir of chain) {
+    if (dir !== dataDir && !dir.startsWith(`${tmp}${path.sep}`)) continue;
+    if (canEnter(runAs, dir)) continue;
+    const stat = await lstat(dir);
+    if (stat.uid !== process.getuid?.() || !stat.isDirectory()) continue;
+    await chown(dir, stat.uid, runAs.gid);
+    await chmod(dir, (stat.mode & 0o777) | 0o010);
+  }
 }
 
 /**

@@ -34,12 +34,12 @@ export function HomeScreen() {
     { label: t.home.items, value: String(player.itemCount), tone: 'green' },
   ];
   const destinations: Array<{ route: Route; title: string; blurb: string; icon: string }> = [
-    { route: { name: 'shop' }, title: w.nav.shop, blurb: w.home.shopBlurb, icon: '🛒' },
-    { route: { name: 'inventory' }, title: w.nav.inventory, blurb: w.home.inventoryBlurb, icon: '🎒' },
-    { route: { name: 'history' }, title: w.nav.history, blurb: w.home.historyBlurb, icon: '📜' },
-    { route: { name: 'lobby' }, title: w.nav.lobby, blurb: w.home.lobbyBlurb, icon: '⚔️' },
-    { route: { name: 'battles' }, title: w.nav.battles, blurb: w.home.battlesBlurb, icon: '🛡️' },
-    { route: { name: 'leaderboard' }, title: w.nav.leaderboard, blurb: w.home.leaderboardBlurb, icon: '🏆' },
+    { route: { name: 'shop' }, title: w.nav.shop, blurb: w.home.shopBlurb, icon: '◈' },
+    { route: { name: 'inventory' }, title: w.nav.inventory, blurb: w.home.inventoryBlurb, icon: '▣' },
+    { route: { name: 'history' }, title: w.nav.history, blurb: w.home.historyBlurb, icon: '☰' },
+    { route: { name: 'lobby' }, title: w.nav.lobby, blurb: w.home.lobbyBlurb, icon: '⚔' },
+    { route: { name: 'battles' }, title: w.nav.battles, blurb: w.home.battlesBlurb, icon: '✦' },
+    { route: { name: 'leaderboard' }, title: w.nav.leaderboard, blurb: w.home.leaderboardBlurb, icon: '★' },
   ];
 
   return (
