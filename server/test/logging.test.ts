@@ -10,7 +10,7 @@ import type { AppContext } from '../src/context';
 import { createInfra } from '../src/infra/index';
 import { createLogger } from '../src/infra/logger';
 import { RedisOutageLog } from '../src/infra/outage-log';
-import { FAST_PASSWORDS } from './helpers/server';
+import { createTestDatabase, FAST_PASSWORDS } from './helpers/server';
 import { PrivateRedis, redisConfigured, sleep, uniquePrefix, waitFor } from './infra/redis-helpers';
 
 /** A stream that keeps the lines written to it. */
@@ -50,11 +50,17 @@ describe('log format', () => {
 
 describe('request lines', () => {
   let ctx: AppContext;
+  let database: { url: string; drop(): Promise<void> };
   const out = captured();
 
   beforeAll(async () => {
-    const config = parseConfig({ LOG_LEVEL: 'info', RATE_LIMIT_MAX: '0', AUTH_RATE_LIMIT_MAX: '0' });
-    config.dataDir = '';
+    database = await createTestDatabase('embedded');
+    const config = parseConfig({
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_MAX: '0',
+      AUTH_RATE_LIMIT_MAX: '0',
+      DATABASE_URL: database.url,
+    });
     ctx = await createContext(config, {
       passwordCost: FAST_PASSWORDS,
       defaultMetrics: false,
@@ -63,6 +69,7 @@ describe('request lines', () => {
   });
   afterAll(async () => {
     await closeContext(ctx);
+    await database.drop();
   });
 
   it('logs one line per request, with method, url, status, time and request id', async () => {

@@ -8,6 +8,9 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { isDatabaseUnavailable } from '../db/client';
 import { DomainError } from '../lib/domain-error';
 
+/** Fastify's (find-my-way's) default `maxParamLength`: a longer path parameter is a 414. */
+const MAX_PATH_SEGMENT = 100;
+
 interface FieldProblem {
   field: string;
   message: string;
@@ -74,10 +77,18 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    // The router answers an over-long path parameter with 414, unless a catch-all route (the web client's
+    // fallback) took the path first and handed it here: the same answer either way.
+    if (path.split('/').some((segment) => segment.length > MAX_PATH_SEGMENT)) {
+      return reply.code(414).send({
+        error: { code: 'URI_TOO_LONG', message: 'A path parameter is longer than 100 characters' },
+      });
+    }
     return reply.code(404).send({
       error: {
         code: 'NOT_FOUND',
-        message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+        message: `No route ${request.method} ${path}`,
       },
     });
   });

@@ -179,5 +179,6 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('real-time across nodes (one Pos
     } finally {
       if (node3.exitCode === null) node3.kill('SIGKILL');
     }
-  });
+    // A process start compiles the server with tsx (up to a minute on a loaded machine), then 30 s at most.
+  }, 180_000);
 });
