@@ -4,9 +4,20 @@
  */
 import type { PrivatePlayer } from '@metagameplay/protocol';
 import { createContext, useContext } from 'react';
-import type { GameApi, Messages, ReconnectStatus, RequestGate } from '@metagameplay/game';
+import type { GameApi, Messages, ReconnectStatus, RequestGate, VerifiedBattle } from '@metagameplay/game';
+import type { LiveHub } from './live/live-hub';
 
-export type ScreenName = 'login' | 'home' | 'shop' | 'inventory' | 'history';
+export type ScreenName =
+  | 'login'
+  | 'home'
+  | 'shop'
+  | 'inventory'
+  | 'history'
+  | 'lobby'
+  | 'quickmatch'
+  | 'battles'
+  | 'leaderboard'
+  | 'result';
 
 export interface RetryStatus {
   attempt: number;
@@ -37,6 +48,18 @@ export interface GameContextValue {
   /** Screens listen to keys only while this is true (not while the outage dialog is up). */
   inputActive: boolean;
   go(screen: ScreenName): void;
+  /** Live events of the current session's WebSocket (see live/live-hub.ts). */
+  live: LiveHub;
+  /** Challenges waiting for this pilot's answer, oldest first (the prompt shows the first). */
+  incoming: VerifiedBattle[];
+  /** A pilot's nickname, fetched on first need; a short id until it is known. */
+  nameOf: (playerId: string) => string;
+  /** Opens the result screen for a battle. */
+  showResult: (battle: VerifiedBattle) => void;
+  /** The battle the result screen shows. */
+  result: VerifiedBattle | null;
+  /** A line about the live link (reconnecting, too many windows), or null. */
+  liveNotice: string | null;
   beginSession(player: PrivatePlayer, loginBonus: number, returning: boolean): void;
   updatePlayer(patch: Partial<PrivatePlayer>): void;
   /** Back to login, with a line to show there. */

@@ -5,8 +5,9 @@
  */
 // Must stay the first import: it runs before Ink loads (see the module).
 import './interactive-env';
-import { ApiClient, type RetryInfo } from '@metagameplay/client';
+import { ApiClient, headerAuthSockets, type RetryInfo } from '@metagameplay/client';
 import { render } from 'ink';
+import { WebSocket } from 'ws';
 import { App, type RetryListener } from './app';
 import { CrashGuard } from './components/crash-guard';
 import { parseConsoleConfig } from './config';
@@ -49,7 +50,13 @@ function main(): void {
   const crash = installCrashHandlers(terminal, t.cli.crashed, Boolean(process.env.METAGAMEPLAY_DEBUG));
   const app = render(
     <CrashGuard onCrash={crash}>
-      <App api={api} t={t} subscribeRetry={subscribeRetry} serverUrl={config.serverUrl} />
+      <App
+        api={api}
+        t={t}
+        subscribeRetry={subscribeRetry}
+        serverUrl={config.serverUrl}
+        openLive={() => api.connect({ sockets: headerAuthSockets(WebSocket) })}
+      />
     </CrashGuard>,
     { exitOnCtrlC: true },
   );

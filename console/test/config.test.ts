@@ -82,11 +82,14 @@ describe('small helpers', () => {
   });
 
   it('picks menu entries by arrow, digit and letter', () => {
-    expect(menuKey(0, '', { upArrow: true })).toEqual({ selected: 5, choose: null });
+    expect(menuKey(0, '', { upArrow: true })).toEqual({ selected: 9, choose: null });
     expect(menuKey(0, '2', {})).toEqual({ selected: 1, choose: 'inventory' });
     expect(menuKey(2, '', { return: true })).toEqual({ selected: 2, choose: 'history' });
     expect(menuKey(0, 'q', {}).choose).toBe('quit');
-    expect(menuKey(0, '9', {}).choose).toBeNull();
+    expect(menuKey(0, '6', {}).choose).toBe('lobby');
+    expect(menuKey(0, '9', {}).choose).toBe('leaderboard');
+    expect(menuKey(0, '0', {})).toEqual({ selected: 9, choose: 'quit' });
+    expect(menuKey(0, 'x', {}).choose).toBeNull();
   });
 
   it('loads owned ids across pages', async () => {

@@ -4,6 +4,8 @@
  */
 import { Box, Text, useStdout } from 'ink';
 import { type ReactNode, useEffect, useState } from 'react';
+import { formatCredits } from '@metagameplay/protocol';
+import { secondsLeft } from '@metagameplay/game';
 import { useGame } from '../game-context';
 
 export interface Notice {
@@ -27,7 +29,8 @@ function useTerminalRows(): number {
 const toneColor = { good: 'green', bad: 'red', info: 'cyan' } as const;
 
 export function Frame(props: { heading: string; keys: string; notice?: Notice | null; children: ReactNode }) {
-  const { t, retry, reconnect, offline, serverUrl } = useGame();
+  const { t, retry, reconnect, offline, serverUrl, incoming, nameOf, liveNotice } = useGame();
+  const prompt = incoming[0];
   // One row short of the terminal: Ink redraws in place only while the output is shorter than the screen.
   const rows = useTerminalRows();
   return (
@@ -45,7 +48,29 @@ export function Frame(props: { heading: string; keys: string; notice?: Notice | 
         {props.children}
       </Box>
       <Box flexDirection="column" flexShrink={0} paddingX={1}>
+        {prompt ? (
+          // The incoming challenge shows on every screen; App takes A / D while it is up.
+          <Box borderStyle="double" borderColor="magenta" paddingX={1} flexDirection="column">
+            <Text color="magenta" bold>
+              {prompt.stake > 0
+                ? t.battles.incoming.prompt(
+                    nameOf(prompt.challengerId),
+                    formatCredits(prompt.stake),
+                    secondsLeft(prompt.expiresAt, Date.now()),
+                  )
+                : t.battles.incoming.friendly(
+                    nameOf(prompt.challengerId),
+                    secondsLeft(prompt.expiresAt, Date.now()),
+                  )}
+            </Text>
+            <Text>
+              {t.battles.incoming.keys}
+              {incoming.length > 1 ? ` ${t.battles.incoming.more(incoming.length - 1)}` : ''}
+            </Text>
+          </Box>
+        ) : null}
         {props.notice ? <Text color={toneColor[props.notice.tone]}>{props.notice.text}</Text> : null}
+        {liveNotice ? <Text color="yellow">{liveNotice}</Text> : null}
         {offline ? (
           <Box borderStyle="double" borderColor="red" paddingX={1} flexDirection="column">
             <Text color="red" bold>

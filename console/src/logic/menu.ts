@@ -4,7 +4,18 @@ import type { ScreenName } from '../game-context';
 export type MenuEntry = Exclude<ScreenName, 'login' | 'home'> | 'refresh' | 'logout' | 'quit';
 
 /** In the order of `t.home.menu`. */
-export const MENU: readonly MenuEntry[] = ['shop', 'inventory', 'history', 'refresh', 'logout', 'quit'];
+export const MENU: readonly MenuEntry[] = [
+  'shop',
+  'inventory',
+  'history',
+  'refresh',
+  'logout',
+  'lobby',
+  'quickmatch',
+  'battles',
+  'leaderboard',
+  'quit',
+];
 
 export type MenuKey = { upArrow?: boolean; downArrow?: boolean; return?: boolean; escape?: boolean };
 
@@ -15,7 +26,8 @@ export function menuKey(selected: number, input: string, key: MenuKey): MenuStep
   if (key.upArrow) return { selected: (selected - 1 + count) % count, choose: null };
   if (key.downArrow) return { selected: (selected + 1) % count, choose: null };
   if (key.return) return { selected, choose: MENU[selected] ?? null };
-  const digit = /^[1-9]$/.test(input) ? Number(input) - 1 : -1;
+  // 1-9 pick the first nine entries, 0 the tenth.
+  const digit = /^[0-9]$/.test(input) ? (Number(input) + 9) % 10 : -1;
   const byDigit = MENU[digit];
   if (byDigit) return { selected: digit, choose: byDigit };
   const letter = input.toLowerCase();

@@ -4,6 +4,10 @@
  */
 import type {
   BuyResponse,
+  LeaderboardPage,
+  LobbyPage,
+  MatchmakingQueued,
+  PublicPlayer,
   OwnedItemPage,
   PrivatePlayer,
   SellResponse,
@@ -11,6 +15,7 @@ import type {
   ShopPage,
   TransactionPage,
 } from '@metagameplay/protocol';
+import type { VerifiedBattle } from './logic/battles';
 
 export interface PageParams {
   limit?: number;
@@ -28,4 +33,22 @@ export interface GameApi {
   sell(itemId: number, options?: { idempotencyKey?: string }): Promise<SellResponse>;
   shopItems(query?: PageParams & { search?: string }): Promise<ShopPage>;
   buy(itemId: number, options?: { expectedPrice?: number; idempotencyKey?: string }): Promise<BuyResponse>;
+  player(id: string): Promise<PublicPlayer>;
+  // battles: every battle comes back re-checked with verifyBattle
+  challenge(
+    opponentId: string,
+    stake: number,
+    options?: { clientSeed?: string; idempotencyKey?: string },
+  ): Promise<{ battle: VerifiedBattle }>;
+  accept(
+    battleId: string,
+    options?: { clientSeed?: string; idempotencyKey?: string },
+  ): Promise<{ battle: VerifiedBattle }>;
+  decline(battleId: string, options?: { idempotencyKey?: string }): Promise<{ battle: VerifiedBattle }>;
+  cancel(battleId: string, options?: { idempotencyKey?: string }): Promise<{ battle: VerifiedBattle }>;
+  listBattles(query?: PageParams): Promise<{ battles: VerifiedBattle[]; nextCursor: string | null }>;
+  lobby(query?: PageParams): Promise<LobbyPage>;
+  leaderboard(query?: PageParams): Promise<LeaderboardPage>;
+  joinMatchmaking(stake: number): Promise<MatchmakingQueued>;
+  leaveMatchmaking(): Promise<void>;
 }

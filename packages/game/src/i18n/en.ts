@@ -40,8 +40,19 @@ export const en = {
     power: 'Power',
     rating: 'Rating',
     items: 'Items',
-    menu: ['Shop', 'Inventory (sell)', 'Transaction history', 'Refresh', 'Log out', 'Quit'],
-    keys: '↑↓ choose · Enter open · 1-6 shortcut · Q quit',
+    menu: [
+      'Shop',
+      'Inventory (sell)',
+      'Transaction history',
+      'Refresh',
+      'Log out',
+      'Lobby (online pilots)',
+      'Quick match',
+      'My battles',
+      'Leaderboard',
+      'Quit',
+    ],
+    keys: '↑↓ choose · Enter open · 1-9, 0 shortcut · Q quit',
   },
 
   shop: {
@@ -90,6 +101,85 @@ export const en = {
     },
   },
 
+  battles: {
+    lobby: {
+      heading: 'Lobby — pilots online',
+      empty: 'No other pilot is online right now.',
+      columns: { nickname: 'Pilot', power: 'Power', rating: 'Rating' },
+      keys: '↑↓ move · Enter challenge · R reload · Esc back',
+      stakePrompt: (nickname: string) => `Stake against ${nickname} (credits, empty = friendly): `,
+      stakeKeys: 'Enter send the challenge · Esc cancel',
+      sending: 'Sending the challenge…',
+      sent: (nickname: string, seconds: number) =>
+        `Challenge sent to ${nickname} — waiting for an answer (${seconds} s left). C cancel it.`,
+      declined: (nickname: string) => `${nickname} declined your challenge. Your stake is back.`,
+      cancelled: 'Challenge cancelled. Your stake is back.',
+      expired: (nickname: string) => `${nickname} did not answer in time. Your stake is back.`,
+    },
+    badStake: 'A stake is an amount of credits, like 10 or 12.50.',
+    incoming: {
+      prompt: (nickname: string, stake: string, seconds: number) =>
+        `⚔ ${nickname} challenges you for ${stake} credits — ${seconds} s left.`,
+      friendly: (nickname: string, seconds: number) =>
+        `⚔ ${nickname} challenges you to a friendly battle — ${seconds} s left.`,
+      keys: '[A] accept · [D] decline',
+      more: (count: number) => `(+${count} more waiting)`,
+      accepting: 'Into battle…',
+      declined: 'Challenge declined.',
+    },
+    quick: {
+      heading: 'Quick match',
+      stakePrompt: 'Stake (credits, empty = friendly): ',
+      stakeKeys: 'Enter join the queue · Esc back',
+      waiting: (stake: string, elapsed: string) =>
+        `Looking for an opponent with a stake of ${stake} credits… ${elapsed}`,
+      waitingKeys: 'Esc leave the queue',
+      left: 'You left the queue.',
+    },
+    result: {
+      heading: 'Battle result',
+      won: 'VICTORY! You won the battle.',
+      lost: 'Defeat. You lost the battle.',
+      versus: (me: string, them: string) => `${me} vs ${them}`,
+      power: (mine: number, theirs: number) => `Power: you ${mine} · opponent ${theirs}`,
+      odds: (chance: string) => `Your odds were ${chance}`,
+      stake: (amount: string) => `Stake: ${amount} credits each`,
+      credits: (amount: string) => `Credits: ${amount}`,
+      rating: (delta: string) => `Rating: ${delta}`,
+      verified: 'verified ✓ (provably fair: the seed matches its hash and the outcome)',
+      notVerified: 'NOT VERIFIED ✗ — this result does not match its seeds!',
+      seedHash: 'Seed hash',
+      seed: 'Server seed',
+      clientSeeds: (challenger: string, opponent: string) =>
+        `Client seeds: challenger ${challenger} · opponent ${opponent}`,
+      keys: 'Esc / Enter back',
+    },
+    history: {
+      heading: 'My battles',
+      empty: 'No battles yet — visit the lobby!',
+      columns: { when: 'When', opponent: 'Opponent', stake: 'Stake', outcome: 'Outcome', check: 'Check' },
+      keys: '↑↓ move · PgUp/PgDn page · Enter details · Esc back',
+      outcomes: {
+        won: 'won',
+        lost: 'lost',
+        pending: 'pending',
+        declined: 'declined',
+        cancelled: 'cancelled',
+        expired: 'expired',
+      },
+    },
+    leaderboard: {
+      heading: 'Leaderboard',
+      empty: 'Nobody has fought yet.',
+      columns: { rank: '#', nickname: 'Pilot', rating: 'Rating', power: 'Power', record: 'W / L' },
+      keys: '↑↓ move · PgUp/PgDn page · Esc back',
+    },
+    live: {
+      reconnecting: 'Live link lost — reconnecting…',
+      tooManySockets: 'Too many open game windows for this pilot: live updates are off here.',
+    },
+  },
+
   connection: {
     retrying: (attempt: number, max: number) => `Cannot reach the galaxy — retrying (${attempt}/${max})…`,
     lost: 'Cannot reach the galaxy. The server does not answer.',
@@ -99,6 +189,11 @@ export const en = {
   },
 
   errors: {
+    opponentOffline: 'That pilot is no longer online.',
+    battleNotPending: 'That challenge is no longer open.',
+    invalidOpponent: 'You cannot challenge yourself, pilot.',
+    tooManyChallenges: 'You already have the most open challenges (5, one per pilot) — wait for answers.',
+    playerOffline: 'The live link is down — reconnecting; try again in a moment.',
     alreadyOwned: 'You already have this item.',
     insufficientFunds: (need: string, have: string) => `Not enough credits: need ${need}, you have ${have}.`,
     insufficientFundsPlain: 'Not enough credits for that.',

@@ -85,6 +85,16 @@ export function failureMessage(t: Messages, error: unknown): string {
       return t.errors.nicknameTaken;
     case 'VALIDATION_ERROR':
       return t.errors.validation;
+    case 'OPPONENT_OFFLINE':
+      return t.errors.opponentOffline;
+    case 'BATTLE_NOT_PENDING':
+      return t.errors.battleNotPending;
+    case 'INVALID_OPPONENT':
+      return t.errors.invalidOpponent;
+    case 'TOO_MANY_CHALLENGES':
+      return t.errors.tooManyChallenges;
+    case 'PLAYER_OFFLINE':
+      return t.errors.playerOffline;
     case 'RATE_LIMITED':
       return api.retryAfterMs !== undefined && api.retryAfterMs > 0
         ? t.errors.rateLimited(Math.ceil(api.retryAfterMs / 1000))
