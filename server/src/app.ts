@@ -9,30 +9,13 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppContext } from './context';
 import { adminRoutes } from './features/admin/admin.routes';
-import { AdminService } from './features/admin/admin.service';
 import { authRoutes } from './features/auth/auth.routes';
-import { AuthService } from './features/auth/auth.service';
 import { opsRoutes } from './features/ops/ops.routes';
 import { playerRoutes } from './features/players/players.routes';
-import { PlayerService } from './features/players/players.service';
 import { shopRoutes } from './features/shop/shop.routes';
-import { ShopService } from './features/shop/shop.service';
 import { registerErrorHandling } from './plugins/errors';
 import { registerRateLimits } from './plugins/rate-limit';
 import { rejectUnexpectedBody, validatorCompiler } from './plugins/validation';
-
-export interface Services {
-  auth: AuthService;
-  players: PlayerService;
-  shop: ShopService;
-  admin: AdminService;
-}
-
-export function createServices(ctx: AppContext): Services {
-  const players = new PlayerService(ctx);
-  const shop = new ShopService(ctx, players);
-  return { players, shop, auth: new AuthService(ctx, players), admin: new AdminService(ctx, shop) };
-}
 
 export const API_PREFIX = '/api/v1';
 
@@ -46,9 +29,9 @@ function nextRequestId(): string {
 
 export async function buildApp(
   ctx: AppContext,
-  options: { logger?: FastifyServerOptions['logger']; services?: Services } = {},
+  options: { logger?: FastifyServerOptions['logger'] } = {},
 ): Promise<FastifyInstance> {
-  const services = options.services ?? createServices(ctx);
+  const { services } = ctx;
   const app = Fastify({
     ...(options.logger === undefined ? { loggerInstance: ctx.log } : { logger: options.logger }),
     bodyLimit: ctx.config.bodyLimitBytes,
@@ -111,17 +94,16 @@ export async function buildApp(
     async (api) => {
       await api.register(authRoutes, { ctx, auth: services.auth });
       await api.register(playerRoutes, {
-        ctx,
         auth: services.auth,
         players: services.players,
-        shop: services.shop,
+        wallet: services.wallet,
       });
-      await api.register(shopRoutes, { ctx, auth: services.auth, shop: services.shop });
+      await api.register(shopRoutes, { auth: services.auth, shop: services.shop, wallet: services.wallet });
       await api.register(adminRoutes, {
-        ctx,
         auth: services.auth,
         players: services.players,
         admin: services.admin,
+        wallet: services.wallet,
       });
     },
     { prefix: API_PREFIX },

@@ -1,17 +1,17 @@
 /**
  * Turns a Config into a running AppContext: opens the database (Postgres or embedded PGlite), applies
- * migrations, connects the cache/bus/rate-limit store, and loads the catalog file.
+ * migrations, connects the cache/bus/rate-limit stores, builds the services once, and loads the catalog.
  */
 import type { Config } from './config';
 import type { AppContext } from './context';
 import { createPgliteDatabase, createPostgresDatabase, type Database } from './db/client';
-import { PasswordHasher } from './features/auth/password';
 import { readCatalogFile } from './features/shop/catalog-file';
-import { ShopService } from './features/shop/shop.service';
-import { PlayerService } from './features/players/players.service';
 import { pino } from 'pino';
 import { createInfra } from './infra';
-import { Metrics } from './plugins/metrics';
+import { typedEvents } from './infra/events';
+import { Metrics } from './infra/metrics';
+import { PasswordHasher } from './infra/password';
+import { createServices } from './services';
 
 export interface BootstrapOptions {
   /** Argon2 cost; tests lower it, production keeps the OWASP defaults. */
@@ -45,19 +45,23 @@ export async function createContext(config: Config, options: BootstrapOptions = 
     keyPrefix: options.redisKeyPrefix,
     onError: (error) => log.warn({ err: error }, 'redis'),
   });
-  const ctx: AppContext = {
+  const base = {
     config,
     database,
     cache: infra.cache,
     bus: infra.bus,
+    events: typedEvents(infra.bus),
     rateLimits: infra.rateLimits,
+    inFlight: infra.inFlight,
     metrics: new Metrics({ defaultMetrics: options.defaultMetrics }),
     passwords: new PasswordHasher(options.passwordCost ?? { memoryCost: 19_456, timeCost: 2 }),
     log,
     closeInfra: () => infra.close(),
   };
+  // Services are built once here and shared by the app, main.ts and the command line.
+  const ctx: AppContext = { ...base, services: createServices(base) };
   try {
-    await new ShopService(ctx, new PlayerService(ctx)).syncCatalog(catalog);
+    await ctx.services.shop.syncCatalog(catalog);
   } catch (error) {
     await closeContext(ctx);
     throw error;

@@ -1,5 +1,7 @@
 /** The shared protocol of MetaGameplay: schemas, error codes and money helpers for server and clients. */
 export * from './errors';
+export * from './events';
+export * from './ledger';
 export * from './money';
 export * from './schemas/admin';
 export * from './schemas/auth';

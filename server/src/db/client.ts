@@ -24,11 +24,23 @@ export type Executor = Db | Tx;
 export interface Database {
   readonly kind: 'postgres' | 'pglite';
   readonly db: Db;
+  /**
+   * Runs one statement prepared by name: on Postgres it is parsed and planned once per connection, and
+   * each call is one round trip. For the hot money moves (features/wallet).
+   */
+  query<R>(statement: PreparedStatement): Promise<R[]>;
   /** Applies the committed migrations (serialized across nodes by an advisory lock on Postgres). */
   migrate(): Promise<void>;
   /** True when the database answers a trivial query within the timeout. */
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export interface PreparedStatement {
+  /** Unique per statement text: Postgres keeps the plan under this name on each connection. */
+  name: string;
+  text: string;
+  values: unknown[];
 }
 
 export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
@@ -53,6 +65,8 @@ export function createPostgresDatabase(url: string, options: { poolSize?: number
   return {
     kind: 'postgres',
     db,
+    query: async <R>(statement: PreparedStatement) =>
+      (await pool.query<R & pg.QueryResultRow>(statement)).rows as R[],
     async migrate() {
       const client = await pool.connect();
       try {
@@ -121,6 +135,8 @@ export async function createPgliteDatabase(dataDir: string | null): Promise<Data
   return {
     kind: 'pglite',
     db,
+    query: async <R>(statement: PreparedStatement) =>
+      (await client.query<R>(statement.text, statement.values)).rows,
     migrate: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder }),
     ping: (timeoutMs = 2_000) =>
       withTimeout(

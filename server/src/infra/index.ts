@@ -8,10 +8,12 @@
  */
 import { type Cache, MemoryCache } from './cache.js';
 import { type EventBus, LocalEventBus } from './event-bus.js';
+import { type InFlightLimiter, MemoryInFlightLimiter } from './in-flight.js';
 import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 import { closeRedisClient, createRedisClient } from './redis.js';
 import { RedisCache } from './redis-cache.js';
 import { RedisEventBus } from './redis-event-bus.js';
+import { RedisInFlightLimiter } from './redis-in-flight.js';
 import { RedisRateLimitStore } from './redis-rate-limit-store.js';
 
 export interface InfraOptions {
@@ -27,6 +29,7 @@ export interface Infra {
   cache: Cache;
   bus: EventBus;
   rateLimits: RateLimitStore;
+  inFlight: InFlightLimiter;
   close(): Promise<void>;
 }
 
@@ -36,12 +39,14 @@ export function createInfra(options: InfraOptions = {}): Infra {
     const cache = new MemoryCache();
     const bus = new LocalEventBus(onError);
     const rateLimits = new MemoryRateLimitStore();
+    const inFlight = new MemoryInFlightLimiter();
     return {
       cache,
       bus,
       rateLimits,
+      inFlight,
       async close() {
-        await Promise.all([cache.close(), bus.close(), rateLimits.close()]);
+        await Promise.all([cache.close(), bus.close(), rateLimits.close(), inFlight.close()]);
       },
     };
   }
@@ -53,13 +58,15 @@ export function createInfra(options: InfraOptions = {}): Infra {
   const cache = new RedisCache(commands, { keyPrefix, onError });
   const bus = new RedisEventBus({ pub: commands, sub, keyPrefix, onError });
   const rateLimits = new RedisRateLimitStore(commands, { keyPrefix, onError });
+  const inFlight = new RedisInFlightLimiter(commands, { keyPrefix, onError });
   return {
     cache,
     bus,
     rateLimits,
+    inFlight,
     async close() {
       // The components let go of the shared client first; the bus closes its own subscriber.
-      await Promise.all([cache.close(), bus.close(), rateLimits.close()]);
+      await Promise.all([cache.close(), bus.close(), rateLimits.close(), inFlight.close()]);
       await closeRedisClient(commands);
     },
   };
@@ -67,5 +74,6 @@ export function createInfra(options: InfraOptions = {}): Infra {
 
 export type { BackendStatus, Cache } from './cache.js';
 export type { EventBus, EventHandler } from './event-bus.js';
+export type { InFlightLimiter } from './in-flight.js';
 export type { RateLimitStore, WindowCount } from './rate-limit-store.js';
 export { CacheUnavailableError } from './redis-cache.js';

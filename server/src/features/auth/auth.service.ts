@@ -6,16 +6,11 @@
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { SessionResponse } from '@metagameplay/protocol';
-import type { AppContext } from '../../context';
+import type { ServiceContext } from '../../context';
 import { DomainError } from '../../lib/domain-error';
 import type { PlayerService } from '../players/players.service';
-import {
-  findCredentials,
-  findLiveSession,
-  insertPlayerWithSession,
-  openSessionWithBonus,
-  revokeSession,
-} from './auth.repository';
+import type { WalletService } from '../wallet/wallet.service';
+import { deleteDeadSessions, findCredentials, findLiveSession, revokeSession } from './auth.repository';
 
 export interface AuthenticatedPlayer {
   id: string;
@@ -34,8 +29,9 @@ export function hashToken(token: string): string {
 
 export class AuthService {
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: ServiceContext,
     private readonly players: PlayerService,
+    private readonly wallet: WalletService,
   ) {}
 
   /** A login bonus in minor units, uniform over [min, max] credits inclusive. */
@@ -47,7 +43,7 @@ export class AuthService {
   async register(nickname: string, password: string): Promise<SessionResponse> {
     const passwordHash = await this.ctx.passwords.hash(password);
     const { token, tokenHash, expiresAt } = this.#newToken();
-    const created = await insertPlayerWithSession(this.ctx.database.db, {
+    const created = await this.wallet.registerWithBonus({
       nickname,
       nicknameKey: nicknameKeyOf(nickname),
       passwordHash,
@@ -80,10 +76,9 @@ export class AuthService {
     }
     if (loginMaxFailures > 0) await this.ctx.rateLimits.reset(lockKey);
     const { token, tokenHash, expiresAt } = this.#newToken();
-    const opened = await openSessionWithBonus(this.ctx.database.db, {
+    const opened = await this.wallet.loginWithBonus({
       playerId: credentials.id,
       bonus: this.drawBonus(),
-      cooldownSeconds: this.ctx.config.loginBonusCooldownSeconds,
       tokenHash,
       expiresAt,
     });
@@ -103,7 +98,12 @@ export class AuthService {
     }
     // Announced on the bus for listeners on any node (none needs it for correctness: the revision above
     // is what makes every node refuse the token).
-    void this.ctx.bus.publish('session.revoked', { tokenHash: player.tokenHash }).catch(() => undefined);
+    void this.ctx.events.publish('session.revoked', { tokenHash: player.tokenHash }).catch(() => undefined);
+  }
+
+  /** Housekeeping: forgets sessions a day past their end. */
+  deleteDeadSessions(): Promise<void> {
+    return deleteDeadSessions(this.ctx.database.db);
   }
 
   /** The player a bearer token belongs to, or null when it is unknown, expired or revoked. */

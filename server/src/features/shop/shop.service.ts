@@ -1,17 +1,14 @@
 /**
- * The shop: catalog pages (cached per catalog version, with ETags), purchases and sales.
+ * The shop: catalog pages (cached per catalog version, with ETags); purchases and sales are the wallet's.
  * Catalog pages are public and identical for everyone, so the serialized page is cached under a key that
  * holds the catalog version; any catalog change bumps the version, which orphans every old page at once
  * (on every node sharing the cache). Balances are never cached.
  */
 import { createHash } from 'node:crypto';
-import type { BuyResponse, SellResponse, ShopItem, ShopQuery } from '@metagameplay/protocol';
-import type { AppContext } from '../../context';
+import type { ShopItem, ShopQuery } from '@metagameplay/protocol';
+import type { ServiceContext } from '../../context';
 import { decodeCursor, pageOf } from '../../lib/cursor';
 import { DomainError } from '../../lib/domain-error';
-import type { PlayerService } from '../players/players.service';
-import type { Executor } from '../../db/client';
-import { purchase, sale } from '../wallet/wallet.repository';
 import type { CatalogEntry } from './catalog-file';
 import { findItem, listActiveItems, upsertCatalog } from './shop.repository';
 
@@ -29,10 +26,7 @@ const MAX_ENCODED_PAGES = 512;
 export class ShopService {
   readonly #encoded = new Map<string, Buffer>();
 
-  constructor(
-    private readonly ctx: AppContext,
-    private readonly players: PlayerService,
-  ) {}
+  constructor(private readonly ctx: ServiceContext) {}
 
   /** Loads the catalog file's entries into the database (by name: add missing, update price/power). */
   async syncCatalog(entries: CatalogEntry[]): Promise<{ entries: number; changed: number }> {
@@ -49,7 +43,7 @@ export class ShopService {
       // The cache is down: nothing is served from it until it is back (and then with a new version).
     }
     // Announced on the bus for listeners on any node; the version bump above is what keeps caches right.
-    void this.ctx.bus.publish('catalog.changed', {}).catch(() => undefined);
+    void this.ctx.events.publish('catalog.changed', {}).catch(() => undefined);
   }
 
   async page(query: ShopQuery): Promise<CachedPage> {
@@ -96,55 +90,6 @@ export class ShopService {
     const item = await findItem(this.ctx.database.db, id, { activeOnly: true });
     if (!item) throw itemNotFound(id);
     return toShopItem(item);
-  }
-
-  async buy(
-    db: Executor,
-    playerId: string,
-    itemId: number,
-    expectedPrice: number | undefined,
-  ): Promise<BuyResponse> {
-    const outcome = await purchase(db, playerId, itemId, expectedPrice ?? null);
-    const { item } = outcome;
-    if (!item) throw itemNotFound(itemId);
-    if (outcome.owned) throw new DomainError('ALREADY_OWNED', `You already own "${item.name}"`);
-    if (expectedPrice !== undefined && item.price !== expectedPrice) {
-      throw new DomainError('PRICE_CHANGED', `The price of "${item.name}" is now ${item.price}`, {
-        price: item.price,
-      });
-    }
-    if (outcome.balanceAfter === null || outcome.transactionId === null || outcome.acquiredAt === null) {
-      throw new DomainError(
-        'INSUFFICIENT_FUNDS',
-        `Not enough credits: need ${item.price}, have ${outcome.balanceBefore}`,
-        { balance: outcome.balanceBefore, required: item.price },
-      );
-    }
-    this.ctx.metrics.purchases.inc();
-    return {
-      balance: outcome.balanceAfter,
-      item: {
-        ...toShopItem(item),
-        sellPrice: this.players.sellPrice(item.price),
-        acquiredAt: outcome.acquiredAt.toISOString(),
-      },
-      transactionId: outcome.transactionId,
-    };
-  }
-
-  async sell(db: Executor, playerId: string, itemId: number): Promise<SellResponse> {
-    const outcome = await sale(db, playerId, itemId, this.ctx.config.sellPricePercent);
-    if (!outcome.item) throw itemNotFound(itemId);
-    if (outcome.balanceAfter === null || outcome.amount === null || outcome.transactionId === null) {
-      throw new DomainError('NOT_OWNED', `You do not own "${outcome.item.name}"`);
-    }
-    this.ctx.metrics.sales.inc();
-    return {
-      balance: outcome.balanceAfter,
-      amount: outcome.amount,
-      item: toShopItem(outcome.item),
-      transactionId: outcome.transactionId,
-    };
   }
 }
 
