@@ -3,7 +3,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', '**/drizzle/**', 'coverage/**', 'bench/results/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      'data/**',
+      '**/drizzle/**',
+      'coverage/**',
+      'bench/results/**',
+      'server/dist/**',
+      'web/dist/**',
+      'web/test-artifacts/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -37,10 +48,19 @@ export default tseslint.config(
       'server/src/main.ts',
       'server/src/cli.ts',
       'console/src/**',
+      'web/vite.config.ts',
+      'web/scripts/**',
       'bench/**',
       '**/test/**',
       'vitest.config.ts',
     ],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // The build and start scripts are plain JavaScript run by `node` before anything is compiled.
+    files: ['server/scripts/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { process: 'readonly', performance: 'readonly', URL: 'readonly' } },
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -6,7 +6,7 @@
 import type { PrivatePlayer } from '@metagameplay/protocol';
 import { useApp, useInput } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { GameApi } from './game-api';
+import { type GameApi, type Messages, RequestGate } from '@metagameplay/game';
 import {
   GameContext,
   type GameContextValue,
@@ -14,8 +14,6 @@ import {
   type ScreenName,
   type Session,
 } from './game-context';
-import type { Messages } from './i18n/index';
-import { RequestGate } from './logic/request-gate';
 import { HistoryScreen } from './screens/history-screen';
 import { HomeScreen } from './screens/home-screen';
 import { InventoryScreen } from './screens/inventory-screen';

@@ -2,7 +2,7 @@
  * Start-up options of the console game, parsed once from the command line and the environment.
  * Flags win over the environment: `--server URL` over `METAGAMEPLAY_URL`, `--lang` over `LANG`.
  */
-import { isLang, type Lang, langFromLocale } from './i18n/index';
+import { isLang, type Lang, langFromLocale } from '@metagameplay/game';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8080';
 

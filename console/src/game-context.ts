@@ -4,9 +4,7 @@
  */
 import type { PrivatePlayer } from '@metagameplay/protocol';
 import { createContext, useContext } from 'react';
-import type { GameApi } from './game-api';
-import type { Messages } from './i18n/index';
-import type { RequestGate } from './logic/request-gate';
+import type { GameApi, Messages, RequestGate } from '@metagameplay/game';
 
 export type ScreenName = 'login' | 'home' | 'shop' | 'inventory' | 'history';
 

@@ -10,7 +10,7 @@ import { render } from 'ink';
 import { App, type RetryListener } from './app';
 import { CrashGuard } from './components/crash-guard';
 import { parseConsoleConfig } from './config';
-import { messages } from './i18n/index';
+import { messages } from '@metagameplay/game';
 import { enterFullScreen, installCrashHandlers } from './terminal';
 
 function main(): void {

@@ -1,13 +1,17 @@
 /** Start-up options, validation helpers, the owned-ids loader and the language tables. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SERVER_URL, parseConsoleConfig } from '../src/config';
-import { en } from '../src/i18n/en';
-import { langFromLocale } from '../src/i18n/index';
-import { ru } from '../src/i18n/ru';
-import { formatWhen, signedCredits } from '../src/logic/ledger-format';
+import {
+  editSearch,
+  en,
+  formatWhen,
+  langFromLocale,
+  loadOwnedIds,
+  ru,
+  searchParam,
+  signedCredits,
+} from '@metagameplay/game';
 import { menuKey } from '../src/logic/menu';
-import { loadOwnedIds } from '../src/logic/owned';
-import { editSearch, searchParam } from '../src/logic/validation';
 
 describe('console config', () => {
   it('defaults to the local server in English', () => {

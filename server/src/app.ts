@@ -6,18 +6,41 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import type { AppContext } from './context';
 import { adminRoutes } from './features/admin/admin.routes';
 import { authRoutes } from './features/auth/auth.routes';
+import { homePage } from './features/ops/home-page';
 import { opsRoutes } from './features/ops/ops.routes';
 import { playerRoutes } from './features/players/players.routes';
 import { shopRoutes } from './features/shop/shop.routes';
+import { webRoutes } from './features/web/web.routes';
 import { registerErrorHandling } from './plugins/errors';
+import { hardenedServerOptions, registerHttpHardening } from './plugins/http-hardening';
 import { registerRateLimits } from './plugins/rate-limit';
 import { rejectUnexpectedBody, validatorCompiler } from './plugins/validation';
 
 export const API_PREFIX = '/api/v1';
+
+/**
+ * One line per request at `info`, written by the onResponse hook below when the answer is sent, instead
+ * of Fastify's two; the arrival is logged at `debug` only (it helps to see a request that never ends).
+ * Fastify's other lines (errors) stay.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug(
+      { method: request.method, url: request.url },
+      `${request.method} ${request.url} arrived`,
+    );
+  }
+  override requestCompleted(): void {}
+}
 
 /** Request ids: a random prefix per process and a counter, unique across nodes and cheap to make. */
 const requestIdPrefix = randomBytes(4).toString('hex');
@@ -41,11 +64,14 @@ export async function buildApp(
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : nextRequestId();
     },
     requestIdHeader: false,
+    logController: new OneLinePerRequest(),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    ...hardenedServerOptions(ctx.config),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  registerHttpHardening(app);
   // Routes that take no body refuse one (see rejectUnexpectedBody); the hook sits only on those routes.
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -78,6 +104,11 @@ export async function buildApp(
 
   registerErrorHandling(app);
   app.addHook('onResponse', (request, reply, done) => {
+    const ms = Math.round(reply.elapsedTime * 10) / 10;
+    request.log.info(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: ms },
+      `${request.method} ${request.url} ${reply.statusCode} ${ms} ms`,
+    );
     ctx.metrics.observeRequest(
       request.method,
       request.routeOptions.url ?? 'unmatched',
@@ -89,6 +120,7 @@ export async function buildApp(
   registerRateLimits(app, ctx);
 
   await app.register(opsRoutes, { ctx });
+  await app.register(homePage);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(
     async (api) => {
@@ -108,5 +140,7 @@ export async function buildApp(
     },
     { prefix: API_PREFIX },
   );
+  // The browser game last: its fallback route never takes a path the routes above answer.
+  await app.register(webRoutes, { distDir: ctx.config.webDistDir });
   return app;
 }

@@ -21,11 +21,19 @@ export interface Config {
   sessionTtlHours: number;
   battleChallengeTtlSeconds: number;
   itemsFile: string;
+  /** The built browser game (web/dist), served at `/`; a fallback page says how to build it when missing. */
+  webDistDir: string;
   rateLimitMax: number;
   authRateLimitMax: number;
   loginMaxFailures: number;
   loginLockMinutes: number;
+  /** Failed logins for one nickname from all addresses together before it is locked for everyone. */
+  loginNicknameMaxFailures: number;
   bodyLimitBytes: number;
+  /** How long a request may take to arrive, headers and body (slow or stalled clients are cut off). */
+  requestTimeoutMs: number;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   trustProxy: boolean;
 }
@@ -82,6 +90,15 @@ function url(env: Env, name: string, protocols: string[]): string | null {
   return raw;
 }
 
+function metricsToken(env: Env): string | null {
+  const token = text(env, 'METRICS_TOKEN');
+  if (token === undefined) return null;
+  if (!/^[\x21-\x7E]{16,256}$/.test(token)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be 16..256 printable ASCII characters without spaces');
+  }
+  return token;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function parseConfig(env: Env): Config {
@@ -117,11 +134,15 @@ export function parseConfig(env: Env): Config {
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 24, 1, 8760),
     battleChallengeTtlSeconds: integer(env, 'BATTLE_CHALLENGE_TTL_SECONDS', 60, 5, 86_400),
     itemsFile: path.resolve(text(env, 'ITEMS_FILE') ?? defaultItemsFile),
+    webDistDir: path.resolve(text(env, 'WEB_DIST_DIR') ?? path.join(repositoryRoot, 'web', 'dist')),
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1200, 0, 10_000_000),
     authRateLimitMax: integer(env, 'AUTH_RATE_LIMIT_MAX', 30, 0, 10_000_000),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 0, 1000),
     loginLockMinutes: integer(env, 'LOGIN_LOCK_MINUTES', 10, 1, 1440),
+    loginNicknameMaxFailures: integer(env, 'LOGIN_NICKNAME_MAX_FAILURES', 50, 0, 1_000_000),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * 1024, 1024, 10 * 1024 * 1024),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    metricsToken: metricsToken(env),
     logLevel: logLevel as Config['logLevel'],
     trustProxy: trustProxy === 'true',
   };

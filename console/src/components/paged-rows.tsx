@@ -5,7 +5,7 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { useGame } from '../game-context';
-import { type ListState, pageNumber } from '../logic/list-browser';
+import { type ListState, pageNumber } from '@metagameplay/game';
 
 export function PagedRows<T>(props: {
   state: ListState<T>;

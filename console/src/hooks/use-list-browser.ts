@@ -19,7 +19,7 @@ import {
   type PageRequest,
   reloadPage,
   selectedItem,
-} from '../logic/list-browser';
+} from '@metagameplay/game';
 
 export interface ListBrowser<T> {
   /** The rendered state: for drawing. */

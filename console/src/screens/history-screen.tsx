@@ -7,9 +7,7 @@ import { PagedRows } from '../components/paged-rows';
 import { Row } from '../components/table';
 import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
-import { failureMessage } from '../logic/failure';
-import { listMoveForKey } from '../logic/list-browser';
-import { formatWhen, signedCredits } from '../logic/ledger-format';
+import { failureMessage, formatWhen, listMoveForKey, signedCredits } from '@metagameplay/game';
 
 export function HistoryScreen() {
   const game = useGame();

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { Frame, type Notice } from '../components/frame';
 import { useGame } from '../game-context';
 import { useRefState } from '../hooks/use-ref-state';
-import { failureMessage } from '../logic/failure';
+import { failureMessage } from '@metagameplay/game';
 import { MENU, menuKey } from '../logic/menu';
 
 export function HomeScreen() {

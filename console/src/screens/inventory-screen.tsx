@@ -8,8 +8,7 @@ import { Row } from '../components/table';
 import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
 import { useRefState } from '../hooks/use-ref-state';
-import { failureCode, failureMessage } from '../logic/failure';
-import { handleTradeListKey, sellQuestion } from '../logic/trade';
+import { failureCode, failureMessage, handleTradeListKey, sellQuestion } from '@metagameplay/game';
 
 export function InventoryScreen() {
   const game = useGame();

@@ -3,7 +3,7 @@ import { Box, Text, useInput } from 'ink';
 import { Frame } from '../components/frame';
 import { useGame } from '../game-context';
 import { useRefState } from '../hooks/use-ref-state';
-import { initialLogin, type LoginAction, type LoginState, loginFailed, loginKey } from '../logic/login-flow';
+import { initialLogin, type LoginAction, loginFailed, loginKey, type LoginState } from '@metagameplay/game';
 
 export function LoginScreen(props: { info: string | null }) {
   const game = useGame();

@@ -11,10 +11,16 @@ import { Row } from '../components/table';
 import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
 import { useRefState } from '../hooks/use-ref-state';
-import { asApiFailure, failureMessage, moneyDetail } from '../logic/failure';
-import { loadOwnedIds } from '../logic/owned';
-import { buyQuestion, checkBuy, handleTradeListKey } from '../logic/trade';
-import { editSearch, searchParam } from '../logic/validation';
+import {
+  buyFailureEffect,
+  buyQuestion,
+  checkBuy,
+  editSearch,
+  failureMessage,
+  handleTradeListKey,
+  loadOwnedIds,
+  searchParam,
+} from '@metagameplay/game';
 
 const SEARCH_DEBOUNCE_MS = 300;
 
@@ -79,16 +85,14 @@ export function ShopScreen() {
     }
     if (outcome.handled) return;
     fail(outcome.error);
-    const failure = asApiFailure(outcome.error);
-    if (failure?.code === 'PRICE_CHANGED') {
-      const price = moneyDetail(failure.details, 'price');
-      if (price !== null) list.update((row) => (row.id === item.id ? { ...row, price } : row));
-    } else if (failure?.code === 'ALREADY_OWNED') {
+    const effect = buyFailureEffect(outcome.error);
+    if (effect?.kind === 'price') {
+      list.update((row) => (row.id === item.id ? { ...row, price: effect.price } : row));
+    } else if (effect?.kind === 'owned') {
       setOwned((ids) => new Set(ids).add(item.id));
-    } else if (failure?.code === 'INSUFFICIENT_FUNDS') {
-      const have = moneyDetail(failure.details, 'balance');
-      if (have !== null) game.updatePlayer({ balance: have });
-    } else if (failure?.code === 'ITEM_NOT_FOUND') {
+    } else if (effect?.kind === 'balance') {
+      game.updatePlayer({ balance: effect.balance });
+    } else if (effect?.kind === 'reload') {
       list.reload();
     }
   }

@@ -1,13 +1,35 @@
 /**
- * Events carried between server nodes by the EventBus: each channel name with the payload it carries,
- * one typed map. Publishers and subscribers take their types from here, so a channel cannot be misspelt
- * nor a payload misshaped. Features add their channels to this map (battles and presence add theirs).
+ * The server's bus events (EventBus, Redis pub/sub between nodes): channel name → payload schema, written
+ * once here so publishers and subscribers cannot drift apart. Delivery is best-effort, so no payload is the
+ * only record of anything: Postgres stays the truth and a reconnecting client gets the state in `hello`.
+ *
+ * Battle and balance events are addressed by the player ids inside them (the battle's two players, or
+ * `playerId`): each node's WebSocket gateway hears every event and forwards it to the sockets it holds for
+ * those players, so an event reaches a player whichever node it is connected to.
  */
-export interface BusEvents {
-  /** The catalog changed (an admin edit, or a start-up sync that changed items). */
-  'catalog.changed': Record<string, never>;
-  /** A session was revoked (logout): sockets holding that token close, on every node. */
-  'session.revoked': { tokenHash: string };
-}
+import { type Static, Type } from '@sinclair/typebox';
+import { Battle } from './schemas/battles';
+import { Money, Uuid } from './schemas/common';
 
-export type BusChannel = keyof BusEvents;
+export const BusEvents = {
+  /** The catalog changed (admin write): nodes drop their cached shop pages. */
+  'catalog.changed': Type.Object({}),
+  /** A session was logged out (or found expired): every node closes that token's sockets. */
+  'session.revoked': Type.Object({ tokenHash: Type.String() }),
+  /** A challenge was created; for both of its players. */
+  'battle.challenge': Type.Object({ battle: Battle }),
+  /** A battle was resolved (accept or quick match); for both of its players. */
+  'battle.resolved': Type.Object({ battle: Battle }),
+  /** A challenge was declined, cancelled or expired; for both of its players. */
+  'battle.cancelled': Type.Object({ battle: Battle }),
+  /** A player's balance after a money move. */
+  balance: Type.Object({ playerId: Uuid, balance: Money }),
+  /** A player came online or went offline (the presence registry saw its first socket / its last go). */
+  presence: Type.Object({ playerId: Uuid, online: Type.Boolean() }),
+} as const;
+
+export type BusChannel = keyof typeof BusEvents;
+/** Payload type of each channel, e.g. `BusEvent<'balance'>`. */
+export type BusEvent<C extends BusChannel> = Static<(typeof BusEvents)[C]>;
+/** The whole map as one type, for typed publish/subscribe wrappers. */
+export type BusEventMap = { [C in BusChannel]: BusEvent<C> };

@@ -2,14 +2,16 @@
  * Infrastructure wiring: Redis-backed cache, event bus and rate limits when a Redis URL is configured
  * (N nodes), in-process twins otherwise (one node, `npm start` with no configuration).
  *
- * With Redis a node opens two connections: one for commands (cache, rate limits, publish) and one that
- * Redis dedicates to subscriptions. Nothing here waits for Redis: start-up succeeds while Redis is down,
+ * With Redis a node opens four connections: one for commands (rate limits, publish), one that Redis
+ * dedicates to subscriptions, and the cache's own two: its commands, with client-side caching tracking
+ * on (redis-tracking.ts), and the connection Redis sends that tracking's invalidation messages to. Nothing here waits for Redis: start-up succeeds while Redis is down,
  * the components behave as documented for an outage, and they recover when it comes back.
  */
 import { type Cache, MemoryCache } from './cache.js';
 import { type EventBus, LocalEventBus } from './event-bus.js';
 import { type InFlightLimiter, MemoryInFlightLimiter } from './in-flight.js';
 import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
+import { type OutageLogger, RedisOutageLog } from './outage-log.js';
 import { closeRedisClient, createRedisClient } from './redis.js';
 import { RedisCache } from './redis-cache.js';
 import { RedisEventBus } from './redis-event-bus.js';
@@ -23,6 +25,11 @@ export interface InfraOptions {
   keyPrefix?: string;
   /** Redis connection errors and dropped events; meant for the logger. */
   onError?: (e: unknown) => void;
+  /**
+   * Where an outage is reported, once at its start and end with rate-limited reminders (see
+   * outage-log.ts); when set, onError is not called for Redis errors.
+   */
+  log?: OutageLogger;
 }
 
 export interface Infra {
@@ -34,10 +41,12 @@ export interface Infra {
 }
 
 export function createInfra(options: InfraOptions = {}): Infra {
-  const { redisUrl, onError } = options;
+  const { redisUrl, log } = options;
   if (!redisUrl) {
     const cache = new MemoryCache();
-    const bus = new LocalEventBus(onError);
+    const bus = new LocalEventBus(
+      log ? (err) => log.warn({ err }, 'an event subscriber failed') : options.onError,
+    );
     const rateLimits = new MemoryRateLimitStore();
     const inFlight = new MemoryInFlightLimiter();
     return {
@@ -52,10 +61,27 @@ export function createInfra(options: InfraOptions = {}): Infra {
   }
 
   const keyPrefix = options.keyPrefix ?? 'mg:';
-  const clientOptions = onError ? { onError } : {};
+  const outage = log ? new RedisOutageLog(log) : null;
+  const onError = outage ? (err: unknown) => outage.componentError(err) : options.onError;
+  const clientOptions = outage
+    ? { onError: (err: Error) => outage.connectionError(err), onReady: () => outage.ready() }
+    : onError
+      ? { onError }
+      : {};
   const commands = createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay' });
   const sub = createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay-sub' });
-  const cache = new RedisCache(commands, { keyPrefix, onError });
+  const cache = new RedisCache(
+    createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay-cache' }),
+    {
+      keyPrefix,
+      onError,
+      ownsClient: true,
+      invalidations: createRedisClient(redisUrl, {
+        ...clientOptions,
+        connectionName: 'metagameplay-invalidations',
+      }),
+    },
+  );
   const bus = new RedisEventBus({ pub: commands, sub, keyPrefix, onError });
   const rateLimits = new RedisRateLimitStore(commands, { keyPrefix, onError });
   const inFlight = new RedisInFlightLimiter(commands, { keyPrefix, onError });

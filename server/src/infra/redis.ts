@@ -17,6 +17,8 @@ export type { Redis } from 'ioredis';
 export interface RedisClientOptions {
   /** Every 'error' event lands here (ioredis would print "Unhandled error event" without a listener). */
   onError?: (err: Error) => void;
+  /** The connection is ready for commands (at first and after every reconnect). */
+  onReady?: () => void;
   /** Upper bound for a single command on a connection that looks alive but does not answer. */
   commandTimeoutMs?: number;
   connectTimeoutMs?: number;
@@ -41,6 +43,7 @@ export function createRedisClient(url: string, opts: RedisClientOptions = {}): R
     ...(opts.connectionName === undefined ? {} : { connectionName: opts.connectionName }),
   });
   client.on('error', (err: Error) => opts.onError?.(err));
+  if (opts.onReady) client.on('ready', opts.onReady);
   return client;
 }
 

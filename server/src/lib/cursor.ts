@@ -8,10 +8,16 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-/** Decodes a cursor whose parts must match `shape` ('s' string, 'n' safe non-negative integer). */
+/** The largest value of a Postgres `integer` column (item ids): a cursor past it is not from a list. */
+const INT4_MAX = 2_147_483_647;
+
+/**
+ * Decodes a cursor whose parts must match `shape`: 's' string, 'n' safe non-negative integer (bigint
+ * keys such as ledger ids), 'i' non-negative integer that fits an `integer` column (item ids).
+ */
 export function decodeCursor<T extends readonly (string | number)[]>(
   cursor: string,
-  shape: readonly ('s' | 'n')[],
+  shape: readonly ('s' | 'n' | 'i')[],
 ): T {
   const invalid = () =>
     new DomainError('VALIDATION_ERROR', 'Invalid cursor', [
@@ -28,7 +34,10 @@ export function decodeCursor<T extends readonly (string | number)[]>(
     const ok =
       shape[i] === 's'
         ? typeof part === 'string' && part.length <= 100
-        : typeof part === 'number' && Number.isSafeInteger(part) && part >= 0;
+        : typeof part === 'number' &&
+          Number.isSafeInteger(part) &&
+          part >= 0 &&
+          (shape[i] === 'n' || part <= INT4_MAX);
     if (!ok) throw invalid();
   });
   return parsed as unknown as T;

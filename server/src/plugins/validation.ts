@@ -22,9 +22,40 @@ function build(options: Options): Ajv {
 const bodyAjv = build({ coerceTypes: false });
 const textAjv = build({ coerceTypes: 'array' });
 
+/**
+ * The first text in `value` (strings and keys, at any depth) that a database or another client cannot
+ * keep as sent: a NUL (Postgres text refuses it) or a lone UTF-16 surrogate (it would be stored as
+ * U+FFFD, so `"pass\ud800word"` would match `"pass\udfffword"`). Returns its field path, or null.
+ */
+export function findBadText(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') {
+    return value.includes('\u0000') || !isWellFormed(value) ? path : null;
+  }
+  if (typeof value !== 'object' || value === null || depth > 32) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const field = `${path}/${key}`;
+    if (key.includes('\u0000') || !isWellFormed(key)) return field;
+    const found = findBadText(inner, field, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+// String.prototype.isWellFormed is in Node 20 but not yet in TypeScript's ES2022 lib.
+const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
+
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
   const validate = (httpPart === 'body' ? bodyAjv : textAjv).compile(schema);
+  const context = httpPart ?? 'body';
   return (data: unknown) => {
+    const badText = findBadText(data, context);
+    if (badText !== null) {
+      return {
+        error: new DomainError('VALIDATION_ERROR', `${badText} must not contain NUL or lone surrogates`, [
+          { field: badText, message: 'must not contain NUL or lone surrogates' },
+        ]),
+      };
+    }
     if (validate(data)) return { value: data };
     return {
       error: Object.assign(new Error('validation failed'), {

@@ -54,6 +54,9 @@ export const Transaction = Type.Object({
   itemId: Type.Union([ItemId, Type.Null()]),
   itemName: Type.Union([Type.String(), Type.Null()], { description: 'The item bought or sold, if any' }),
   battleId: Type.Union([Uuid, Type.Null()]),
+  note: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], { description: 'Why an admin granted credits (admin_grant)' }),
+  ),
   createdAt: Timestamp,
 });
 export type Transaction = Static<typeof Transaction>;

@@ -40,7 +40,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; auth: Auth
         response: { 200: SessionResponse, ...errors(400, 401, 404, 429) },
       },
     },
-    async (request) => auth.login(request.body.nickname, request.body.password),
+    async (request) => auth.login(request.body.nickname, request.body.password, request.ip),
   );
 
   app.post(

@@ -56,25 +56,30 @@ export class AuthService {
     return this.#sessionResponse(token, expiresAt, created.id, created.bonus);
   }
 
-  async login(nickname: string, password: string): Promise<SessionResponse> {
+  /**
+   * Failed-login locks, two of them (as large services do): LOGIN_MAX_FAILURES wrong passwords for one
+   * nickname from one address lock that pair for LOGIN_LOCK_MINUTES, so a stranger's guesses never lock
+   * the pilot out of its own address; LOGIN_NICKNAME_MAX_FAILURES from all addresses together (a slower,
+   * distributed guessing) lock the nickname for everyone. The failures come before the lock: with 5, the
+   * 5th wrong password is a 401 and the 6th attempt a 429. A correct password clears its address's count.
+   */
+  async login(nickname: string, password: string, address = 'unknown'): Promise<SessionResponse> {
     const key = nicknameKeyOf(nickname);
-    const lockKey = `login-fail:${key}`;
-    const { loginMaxFailures, loginLockMinutes } = this.ctx.config;
-    if (loginMaxFailures > 0) {
-      const failures = await this.ctx.rateLimits.peek(lockKey);
-      if (failures && failures.count >= loginMaxFailures) throw lockedError(failures.resetAt);
+    const locks = this.#loginLocks(key, address);
+    for (const lock of locks) {
+      const failures = await this.ctx.rateLimits.peek(lock.key);
+      if (failures && failures.count >= lock.max) throw lockedError(failures.resetAt);
     }
     const credentials = await findCredentials(this.ctx.database.db, key);
     if (!credentials) throw new DomainError('PLAYER_NOT_FOUND', `No pilot is called "${nickname}"`);
     if (!(await this.ctx.passwords.verify(credentials.passwordHash, password))) {
       this.ctx.metrics.failedLogins.inc();
-      if (loginMaxFailures > 0) {
-        const failures = await this.ctx.rateLimits.hit(lockKey, loginLockMinutes * 60_000);
-        if (failures.count >= loginMaxFailures) throw lockedError(failures.resetAt);
-      }
+      const windowMs = this.ctx.config.loginLockMinutes * 60_000;
+      for (const lock of locks) await this.ctx.rateLimits.hit(lock.key, windowMs);
       throw new DomainError('INVALID_CREDENTIALS', 'Wrong nickname or password');
     }
-    if (loginMaxFailures > 0) await this.ctx.rateLimits.reset(lockKey);
+    const own = locks.find((lock) => lock.perAddress);
+    if (own) await this.ctx.rateLimits.reset(own.key);
     const { token, tokenHash, expiresAt } = this.#newToken();
     const opened = await this.wallet.loginWithBonus({
       playerId: credentials.id,
@@ -85,6 +90,18 @@ export class AuthService {
     if (!opened) throw new DomainError('PLAYER_NOT_FOUND', `No pilot is called "${nickname}"`);
     this.ctx.metrics.logins.inc({ kind: 'login' });
     return this.#sessionResponse(token, expiresAt, opened.id, opened.bonus);
+  }
+
+  #loginLocks(key: string, address: string): { key: string; max: number; perAddress: boolean }[] {
+    const { loginMaxFailures, loginNicknameMaxFailures } = this.ctx.config;
+    return [
+      ...(loginMaxFailures > 0
+        ? [{ key: `login-fail:${key}:${address}`, max: loginMaxFailures, perAddress: true }]
+        : []),
+      ...(loginNicknameMaxFailures > 0
+        ? [{ key: `login-fail:${key}`, max: loginNicknameMaxFailures, perAddress: false }]
+        : []),
+    ];
   }
 
   async logout(player: AuthenticatedPlayer): Promise<void> {

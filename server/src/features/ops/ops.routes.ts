@@ -2,7 +2,16 @@
 import { Readiness } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../../context';
+import { DomainError } from '../../lib/domain-error';
+
+/** True when `header` is `Bearer <token>`, compared in constant time. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header ?? '');
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
 
 export const opsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const tags = ['operations'];
@@ -28,7 +37,12 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   app.get(
     '/metrics',
     { schema: { tags, summary: 'Prometheus metrics', hide: false } },
-    async (_request, reply) => {
+    async (request, reply) => {
+      // METRICS_TOKEN set: scrapers send it as a bearer token; anyone else learns nothing.
+      const token = ctx.config.metricsToken;
+      if (token !== null && !bearerMatches(request.headers.authorization, token)) {
+        throw new DomainError('UNAUTHENTICATED', 'The metrics need the METRICS_TOKEN bearer token');
+      }
       return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.render());
     },
   );

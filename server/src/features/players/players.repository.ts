@@ -65,18 +65,19 @@ export interface OwnedItemRow {
 
 /**
  * The player's items by item id, after `afterId` (served by the inventory primary key). The sell price
- * comes from mg_sell_price, the function the sale itself pays by (drizzle/0002_wallet_moves.sql).
+ * comes from mg_sell_price, the function the sale itself pays by (drizzle/0003_wallet_moves.sql).
  */
 export async function listOwnedItems(
   db: Executor,
   playerId: string,
   afterId: number,
   limit: number,
+  language: string,
   sellPercent: number,
 ): Promise<OwnedItemRow[]> {
   const result = await db.execute(sql`
-    SELECT i.id, i.name, i.price, mg_sell_price(i.price, ${sellPercent}::int) AS sell_price, i.power,
-           inv.acquired_at
+    SELECT i.id, COALESCE(i.names ->> ${language}, i.name) AS name, i.price,
+           mg_sell_price(i.price, ${sellPercent}::int) AS sell_price, i.power, inv.acquired_at
     FROM inventory inv JOIN items i ON i.id = inv.item_id
     WHERE inv.player_id = ${playerId} AND inv.item_id > ${afterId}
     ORDER BY inv.item_id
@@ -107,6 +108,7 @@ export interface LedgerRow {
   itemId: number | null;
   itemName: string | null;
   battleId: string | null;
+  note: string | null;
   createdAt: Date;
 }
 
@@ -116,9 +118,11 @@ export async function listLedger(
   playerId: string,
   beforeId: number | null,
   limit: number,
+  language: string,
 ): Promise<LedgerRow[]> {
   const result = await db.execute(sql`
-    SELECT l.id, l.type, l.amount, l.balance_after, l.item_id, i.name AS item_name, l.battle_id, l.created_at
+    SELECT l.id, l.type, l.amount, l.balance_after, l.item_id,
+           COALESCE(i.names ->> ${language}, i.name) AS item_name, l.battle_id, l.note, l.created_at
     FROM ledger l
     LEFT JOIN items i ON i.id = l.item_id
     WHERE l.player_id = ${playerId} ${beforeId === null ? sql`` : sql`AND l.id < ${beforeId}`}
@@ -136,6 +140,7 @@ export async function listLedger(
     item_id: number | null;
     item_name: string | null;
     battle_id: string | null;
+    note: string | null;
     created_at: string | Date;
   }>(result).map((r) => ({
     id: Number(r.id),
@@ -145,6 +150,7 @@ export async function listLedger(
     itemId: r.item_id,
     itemName: r.item_name,
     battleId: r.battle_id,
+    note: r.note,
     createdAt: new Date(r.created_at),
   }));
 }

@@ -12,6 +12,7 @@ import {
   TransactionPage,
 } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requestLanguage } from '../../lib/language';
 import { bearerAuth, errors } from '../../lib/http';
 import { authenticatedPlayer, requirePlayer } from '../auth/authenticate';
 import type { AuthService } from '../auth/auth.service';
@@ -67,7 +68,10 @@ export const playerRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: OwnedItemPage, ...errors(400, 401) },
       },
     },
-    async (request) => players.items(authenticatedPlayer(request).id, request.query),
+    async (request, reply) => {
+      void reply.header('vary', 'Accept-Language');
+      return players.items(authenticatedPlayer(request).id, request.query, requestLanguage(request));
+    },
   );
 
   app.post(
@@ -105,7 +109,10 @@ export const playerRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: TransactionPage, ...errors(400, 401) },
       },
     },
-    async (request) => players.transactions(authenticatedPlayer(request).id, request.query),
+    async (request, reply) => {
+      void reply.header('vary', 'Accept-Language');
+      return players.transactions(authenticatedPlayer(request).id, request.query, requestLanguage(request));
+    },
   );
 
   app.get(

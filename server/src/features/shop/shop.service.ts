@@ -5,7 +5,7 @@
  * (on every node sharing the cache). Balances are never cached.
  */
 import { createHash } from 'node:crypto';
-import type { ShopItem, ShopQuery } from '@metagameplay/protocol';
+import type { Language, ShopItem, ShopQuery } from '@metagameplay/protocol';
 import type { ServiceContext } from '../../context';
 import { decodeCursor, pageOf } from '../../lib/cursor';
 import { DomainError } from '../../lib/domain-error';
@@ -46,11 +46,12 @@ export class ShopService {
     void this.ctx.events.publish('catalog.changed', {}).catch(() => undefined);
   }
 
-  async page(query: ShopQuery): Promise<CachedPage> {
+  /** A catalog page with item names in `language`; pages are cached per language. */
+  async page(query: ShopQuery, language: Language): Promise<CachedPage> {
     const limit = query.limit ?? 20;
-    const afterId = query.cursor ? decodeCursor<[number]>(query.cursor, ['n'])[0] : 0;
+    const afterId = query.cursor ? decodeCursor<[number]>(query.cursor, ['i'])[0] : 0;
     const version = (await this.ctx.cache.get(CATALOG_VERSION_KEY)) ?? '0';
-    const key = `shop:page:v2:${version}:${limit}:${afterId}:${query.search === undefined ? '' : encodeURIComponent(query.search.toLowerCase())}`;
+    const key = `shop:page:v3:${version}:${language}:${limit}:${afterId}:${query.search === undefined ? '' : encodeURIComponent(query.search.toLowerCase())}`;
     const cached = await this.ctx.cache.get(key);
     // Stored as `<etag>\n<body>`: an ETag holds no newline, and splitting is cheaper than JSON.parse.
     const split = cached ? cached.indexOf('\n') : -1;
@@ -64,6 +65,7 @@ export class ShopService {
       afterId,
       limit: limit + 1,
       search: query.search,
+      language,
     });
     const { page, nextCursor } = pageOf(rows, limit, (r) => [r.id]);
     const body = JSON.stringify({ items: page.map(toShopItem), nextCursor });
@@ -86,8 +88,8 @@ export class ShopService {
     return bytes;
   }
 
-  async item(id: number): Promise<ShopItem> {
-    const item = await findItem(this.ctx.database.db, id, { activeOnly: true });
+  async item(id: number, language: Language): Promise<ShopItem> {
+    const item = await findItem(this.ctx.database.db, id, { activeOnly: true, language });
     if (!item) throw itemNotFound(id);
     return toShopItem(item);
   }

@@ -1,13 +1,13 @@
 /**
  * SQL of the wallet. The shop's money moves (purchase, sale, grant) are server-side functions
- * (drizzle/0002_wallet_moves.sql) called as named prepared statements: one round trip each, the
+ * (drizzle/0003_wallet_moves.sql) called as named prepared statements: one round trip each, the
  * Idempotency-Key claimed, checked and stored inside the same statement. The login bonus is paid by the
  * statement that opens the session. Every statement writes its ledger row with the balance change, so
  * `balance = Σ ledger.amount` cannot break; every one locks the player row before any inventory row.
  */
 import type { Database } from '../../db/client';
 
-/** What a wallet function answers: see drizzle/0002_wallet_moves.sql. */
+/** What a wallet function answers: see drizzle/0003_wallet_moves.sql. */
 export interface MoveRow {
   o_kind: 'done' | 'replay' | 'reused';
   o_status: number;
