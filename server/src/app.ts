@@ -4,6 +4,7 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomBytes } from 'node:crypto';
 import Fastify, {
@@ -15,9 +16,9 @@ import Fastify, {
 import type { AppContext } from './context';
 import { adminRoutes } from './features/admin/admin.routes';
 import { authRoutes } from './features/auth/auth.routes';
-import { homePage } from './features/ops/home-page';
 import { opsRoutes } from './features/ops/ops.routes';
 import { playerRoutes } from './features/players/players.routes';
+import { realtimeRoutes } from './features/realtime/realtime.routes';
 import { shopRoutes } from './features/shop/shop.routes';
 import { webRoutes } from './features/web/web.routes';
 import { registerErrorHandling } from './plugins/errors';
@@ -54,6 +55,7 @@ export async function buildApp(
   ctx: AppContext,
   options: { logger?: FastifyServerOptions['logger'] } = {},
 ): Promise<FastifyInstance> {
+  // Services are built once per context (bootstrap.ts), never per app.
   const { services } = ctx;
   const app = Fastify({
     ...(options.logger === undefined ? { loggerInstance: ctx.log } : { logger: options.logger }),
@@ -101,6 +103,8 @@ export async function buildApp(
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Client messages are small JSON objects: anything larger is refused by the WebSocket layer (close 1009).
+  await app.register(websocket, { options: { maxPayload: 4096 } });
 
   registerErrorHandling(app);
   app.addHook('onResponse', (request, reply, done) => {
@@ -120,7 +124,6 @@ export async function buildApp(
   registerRateLimits(app, ctx);
 
   await app.register(opsRoutes, { ctx });
-  await app.register(homePage);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(
     async (api) => {
@@ -131,6 +134,13 @@ export async function buildApp(
         wallet: services.wallet,
       });
       await api.register(shopRoutes, { auth: services.auth, shop: services.shop, wallet: services.wallet });
+      await api.register(realtimeRoutes, {
+        ctx,
+        auth: services.auth,
+        gateway: services.realtime,
+        lobby: services.lobby,
+        matchmaking: services.matchmaking,
+      });
       await api.register(adminRoutes, {
         auth: services.auth,
         players: services.players,

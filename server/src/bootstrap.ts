@@ -13,6 +13,7 @@ import {
   type Database,
 } from './db/client';
 import { PGLITE_IMPORTED } from './db/pglite-import';
+import { backfillNicknameSkeletons } from './features/auth/auth.service';
 import { readCatalogFile } from './features/shop/catalog-file';
 import type { Logger } from 'pino';
 import { createInfra } from './infra';
@@ -74,11 +75,13 @@ export async function createContext(config: Config, options: BootstrapOptions = 
   // The catalog file is checked before the database opens, so a bad file fails start-up at once.
   const catalog = await readCatalogFile(config.itemsFile);
   const database = await openDatabase(config, { onNotice: (message) => log.warn(message) });
+  await backfillNicknameSkeletons(database.db, log);
   // Redis trouble is logged and survived (the API serves from Postgres); it never stops the server.
   const infra = createInfra({
     redisUrl: config.redisUrl ?? undefined,
     keyPrefix: options.redisKeyPrefix,
     log,
+    presenceTtlMs: config.presenceTtlMs,
   });
   const base = {
     config,
@@ -88,6 +91,8 @@ export async function createContext(config: Config, options: BootstrapOptions = 
     events: typedEvents(infra.bus),
     rateLimits: infra.rateLimits,
     inFlight: infra.inFlight,
+    presence: infra.presence,
+    matchQueue: infra.matchQueue,
     metrics: new Metrics({ defaultMetrics: options.defaultMetrics }),
     passwords: new PasswordHasher(options.passwordCost ?? { memoryCost: 19_456, timeCost: 2 }),
     log,

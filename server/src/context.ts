@@ -11,6 +11,8 @@ import type { Events } from './infra/events';
 import type { InFlightLimiter } from './infra/in-flight';
 import type { Metrics } from './infra/metrics';
 import type { PasswordHasher } from './infra/password';
+import type { MatchQueue } from './infra/match-queue';
+import type { Presence } from './infra/presence';
 import type { RateLimitStore } from './infra/rate-limit-store';
 import type { Services } from './services';
 
@@ -24,6 +26,10 @@ export interface ServiceContext {
   events: Events;
   rateLimits: RateLimitStore;
   inFlight: InFlightLimiter;
+  /** Who holds a WebSocket on any node (features/realtime). */
+  presence: Presence;
+  /** Players waiting for a quick match (features/realtime). */
+  matchQueue: MatchQueue;
   metrics: Metrics;
   passwords: PasswordHasher;
   log: FastifyBaseLogger;

@@ -257,7 +257,7 @@ describe.each(backends)('API contract on %s', (backend) => {
         [...tx.map((t) => BigInt(t.id))].sort((a, b) => (a > b ? -1 : 1)),
       );
       expect(tx[0]!.balanceAfter).toBe(tx.reduce((sum, t) => sum + t.amount, 0));
-      expect(tx[0]).toMatchObject({ itemId: 13, itemName: 'Голографический модулятор' });
+      expect(tx[0]).toMatchObject({ itemId: 13, itemName: 'Holographic modulator' });
       expect(tx.at(-1)).toMatchObject({ itemId: null, itemName: null });
     });
 

@@ -5,7 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { buildApp } from '../src/app';
+import { backfillNicknameSkeletons } from '../src/features/auth/auth.service';
 import {
   type Answer,
   api,
@@ -305,6 +307,74 @@ describe.each(backends)('hostile input on %s', (backend) => {
       const answer = await rawHttp(server.url, 'GET', '/healthz', { headers: ['X-Request-Id: a"b<script>'] });
       expect(answer.status).toBe(200);
       expect(answer.headers['x-request-id']).toMatch(/^[\w.-]+$/);
+    });
+  });
+
+  describe('nicknames are identifiers (UTS #39)', () => {
+    const password = 'long enough password';
+    const registerAs = (nickname: string) =>
+      call(server, 'POST', api('/auth/register'), { body: { nickname, password } });
+    const digits = () => String(randomBytes(3).readUIntBE(0, 3)).padStart(8, '0');
+
+    it('invisible names are refused', async () => {
+      for (const nickname of ['\uFFA0\uFFA0\uFFA0', '\u3164\u3164\u3164gxeg', `ab\u200Dcd${digits()}`]) {
+        expectErrorBody(await registerAs(nickname), 400, 'VALIDATION_ERROR');
+      }
+    });
+
+    it('a name that looks like a taken one is refused: other script, other case, ß/SS, 1/l, 0/O', async () => {
+      const tag = digits();
+      expect((await registerAs(`Ripley${tag}`)).status).toBe(201);
+      // Latin R, l with Cyrillic і р е у: mixed scripts.
+      expectErrorBody(await registerAs(`R\u0456\u0440l\u0435\u0443${tag}`), 400, 'VALIDATION_ERROR');
+      expectErrorBody(await registerAs(`RIPLEY${tag}`), 409, 'NICKNAME_TAKEN');
+      expectErrorBody(await registerAs(`Rip1ey${tag}`), 409, 'NICKNAME_TAKEN');
+      expect((await registerAs(`Stra\u00DFe${tag}`)).status).toBe(201);
+      expectErrorBody(await registerAs(`STRASSE${tag}`), 409, 'NICKNAME_TAKEN');
+      expect((await registerAs(`pop${tag}`)).status).toBe(201);
+      // All Cyrillic (р о р), one script, but it looks like the Latin name.
+      expectErrorBody(await registerAs(`\u0440\u043E\u0440${tag}`), 409, 'NICKNAME_TAKEN');
+      expectErrorBody(await registerAs(`P0P${tag}`), 409, 'NICKNAME_TAKEN');
+    });
+
+    it('players from before the skeleton column get theirs at start-up: their look-alikes are refused', async () => {
+      const tag = digits();
+      const old = await register(server, `Ferro${tag}`);
+      await server.ctx.database.db.execute(
+        sql`UPDATE players SET nickname_skeleton = NULL WHERE id = ${old.player.id}`,
+      );
+      await backfillNicknameSkeletons(server.ctx.database.db, server.ctx.log);
+      // Another nickname_key (digit zero), the same skeleton: refused only thanks to the backfill.
+      expectErrorBody(await registerAs(`Ferr0${tag}`), 409, 'NICKNAME_TAKEN');
+      const login = await call(server, 'POST', api('/auth/login'), {
+        body: { nickname: old.nickname, password: old.password },
+      });
+      expect(login.status).toBe(200);
+    });
+
+    it('names that need combining marks register: Devanagari, decomposed Vietnamese; CJK mixes allowed', async () => {
+      const tag = digits();
+      const hindi = await registerAs(`\u0928\u092E\u0938\u094D\u0924\u0947${tag}`);
+      expect(hindi.status, hindi.text).toBe(201);
+      const decomposed = `Nguye\u0302\u0303n${tag}`;
+      const vietnamese = await registerAs(decomposed);
+      expect(vietnamese.status, vietnamese.text).toBe(201);
+      expect(vietnamese.body.player.nickname).toBe(decomposed.normalize('NFC'));
+      expectErrorBody(await registerAs(decomposed.normalize('NFC')), 409, 'NICKNAME_TAKEN');
+      const login = await call(server, 'POST', api('/auth/login'), {
+        body: { nickname: decomposed.normalize('NFC'), password },
+      });
+      expect(login.status, login.text).toBe(200);
+      for (const nickname of [
+        `\u5C71\u7530\u30BF\u30ED\u30A6${tag}`,
+        `\uAE40\u6C11\uC218${tag}`,
+        `\u041F\u0438\u043B\u043E\u0442${tag}`,
+      ]) {
+        const answer = await registerAs(nickname);
+        expect(answer.status, `${nickname}: ${answer.text}`).toBe(201);
+      }
+      // A combining mark with nothing to combine with is not a name.
+      expectErrorBody(await registerAs(`\u0301abc${tag}`), 400, 'VALIDATION_ERROR');
     });
   });
 

@@ -27,8 +27,13 @@ export const players = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     nickname: text('nickname').notNull(),
-    /** NFKC + lower-case form of the nickname: the uniqueness key. */
+    /** NFKC + lower-case form of the nickname: how login finds the account. */
     nicknameKey: text('nickname_key').notNull().unique(),
+    /**
+     * UTS #39 confusable skeleton of the nickname (features/auth/nickname.ts): no two names that look
+     * alike. Rows older than the column get theirs at start-up (NULL only where two old names collide).
+     */
+    nicknameSkeleton: text('nickname_skeleton').unique(),
     passwordHash: text('password_hash').notNull(),
     role: text('role', { enum: ROLES }).notNull().default('player'),
     balance: money('balance').notNull().default(0),

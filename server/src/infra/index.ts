@@ -10,12 +10,16 @@
 import { type Cache, MemoryCache } from './cache.js';
 import { type EventBus, LocalEventBus } from './event-bus.js';
 import { type InFlightLimiter, MemoryInFlightLimiter } from './in-flight.js';
+import { type MatchQueue, MemoryMatchQueue } from './match-queue.js';
+import { MemoryPresence, type Presence } from './presence.js';
 import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 import { type OutageLogger, RedisOutageLog } from './outage-log.js';
 import { closeRedisClient, createRedisClient } from './redis.js';
 import { RedisCache } from './redis-cache.js';
 import { RedisEventBus } from './redis-event-bus.js';
 import { RedisInFlightLimiter } from './redis-in-flight.js';
+import { RedisMatchQueue } from './redis-match-queue.js';
+import { RedisPresence } from './redis-presence.js';
 import { RedisRateLimitStore } from './redis-rate-limit-store.js';
 
 export interface InfraOptions {
@@ -30,6 +34,8 @@ export interface InfraOptions {
    * outage-log.ts); when set, onError is not called for Redis errors.
    */
   log?: OutageLogger;
+  /** How long a node counts as alive without renewing its presence heartbeat. */
+  presenceTtlMs?: number;
 }
 
 export interface Infra {
@@ -37,6 +43,8 @@ export interface Infra {
   bus: EventBus;
   rateLimits: RateLimitStore;
   inFlight: InFlightLimiter;
+  presence: Presence;
+  matchQueue: MatchQueue;
   close(): Promise<void>;
 }
 
@@ -49,13 +57,22 @@ export function createInfra(options: InfraOptions = {}): Infra {
     );
     const rateLimits = new MemoryRateLimitStore();
     const inFlight = new MemoryInFlightLimiter();
+    const presence = new MemoryPresence({ ttlMs: options.presenceTtlMs });
     return {
       cache,
       bus,
       rateLimits,
       inFlight,
+      presence,
+      matchQueue: new MemoryMatchQueue(),
       async close() {
-        await Promise.all([cache.close(), bus.close(), rateLimits.close(), inFlight.close()]);
+        await Promise.all([
+          cache.close(),
+          bus.close(),
+          rateLimits.close(),
+          inFlight.close(),
+          presence.close(),
+        ]);
       },
     };
   }
@@ -85,14 +102,17 @@ export function createInfra(options: InfraOptions = {}): Infra {
   const bus = new RedisEventBus({ pub: commands, sub, keyPrefix, onError });
   const rateLimits = new RedisRateLimitStore(commands, { keyPrefix, onError });
   const inFlight = new RedisInFlightLimiter(commands, { keyPrefix, onError });
+  const presence = new RedisPresence(commands, { keyPrefix, onError, ttlMs: options.presenceTtlMs });
   return {
     cache,
     bus,
     rateLimits,
     inFlight,
+    presence,
+    matchQueue: new RedisMatchQueue(commands, { keyPrefix }),
     async close() {
       // The components let go of the shared client first; the bus closes its own subscriber.
-      await Promise.all([cache.close(), bus.close(), rateLimits.close(), inFlight.close()]);
+      await Promise.all([cache.close(), bus.close(), rateLimits.close(), inFlight.close(), presence.close()]);
       await closeRedisClient(commands);
     },
   };
@@ -101,5 +121,7 @@ export function createInfra(options: InfraOptions = {}): Infra {
 export type { BackendStatus, Cache } from './cache.js';
 export type { EventBus, EventHandler } from './event-bus.js';
 export type { InFlightLimiter } from './in-flight.js';
+export type { MatchQueue, QueueEntry } from './match-queue.js';
+export type { Presence } from './presence.js';
 export type { RateLimitStore, WindowCount } from './rate-limit-store.js';
 export { CacheUnavailableError } from './redis-cache.js';

@@ -2,9 +2,18 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Money, Timestamp } from './common';
 import { PrivatePlayer } from './player';
 
-/** 3..32 letters of any script, digits, '_' and '-'. Uniqueness is case-insensitive after NFKC. */
-export const NICKNAME_PATTERN = '^[\\p{L}\\p{N}_-]{3,32}$';
-export const Nickname = Type.String({ minLength: 3, maxLength: 32, pattern: NICKNAME_PATTERN });
+/**
+ * 3..32 characters: letters of any script, each with its combining marks (Devanagari, decomposed
+ * Vietnamese), digits, '_' and '-'. The server also refuses invisible characters and names that mix
+ * scripts, and two names that look alike (UTS #39 confusable skeletons) cannot both exist.
+ */
+export const NICKNAME_PATTERN = '^(?:[\\p{L}\\p{N}]\\p{M}*|[_-])+$';
+export const Nickname = Type.String({
+  minLength: 3,
+  maxLength: 32,
+  pattern: NICKNAME_PATTERN,
+  description: 'Letters of one script (with their marks), digits, _ and -; unique up to look-alikes',
+});
 export const Password = Type.String({ minLength: 8, maxLength: 128 });
 
 export const Credentials = Type.Object(

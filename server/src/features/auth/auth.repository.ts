@@ -40,3 +40,26 @@ export async function deleteDeadSessions(db: Executor): Promise<void> {
   await db.execute(sql`DELETE FROM sessions WHERE expires_at < now() - interval '1 day'
                        OR revoked_at < now() - interval '1 day'`);
 }
+
+/** A page of players registered before nickname skeletons existed, by id. */
+export async function findPlayersWithoutSkeleton(
+  db: Executor,
+  afterId: string | null,
+  limit: number,
+): Promise<{ id: string; nickname: string }[]> {
+  return rowsOf<{ id: string; nickname: string }>(
+    await db.execute(sql`
+      SELECT id, nickname FROM players
+      WHERE nickname_skeleton IS NULL AND (${afterId}::uuid IS NULL OR id > ${afterId}::uuid)
+      ORDER BY id LIMIT ${limit}`),
+  );
+}
+
+/** Sets a player's skeleton unless another player has it already; false when it was taken. */
+export async function setNicknameSkeleton(db: Executor, id: string, skeleton: string): Promise<boolean> {
+  const result = await db.execute(sql`
+    UPDATE players SET nickname_skeleton = ${skeleton}
+    WHERE id = ${id} AND NOT EXISTS (SELECT 1 FROM players WHERE nickname_skeleton = ${skeleton})
+    RETURNING id`);
+  return rowsOf(result).length > 0;
+}

@@ -7,20 +7,50 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { SessionResponse } from '@metagameplay/protocol';
 import type { ServiceContext } from '../../context';
+import type { Executor } from '../../db/client';
 import { DomainError } from '../../lib/domain-error';
 import type { PlayerService } from '../players/players.service';
 import type { WalletService } from '../wallet/wallet.service';
-import { deleteDeadSessions, findCredentials, findLiveSession, revokeSession } from './auth.repository';
+import {
+  deleteDeadSessions,
+  findCredentials,
+  findLiveSession,
+  findPlayersWithoutSkeleton,
+  revokeSession,
+  setNicknameSkeleton,
+} from './auth.repository';
+import { nicknameProblem, nicknameSkeletonOf } from './nickname';
 
 export interface AuthenticatedPlayer {
   id: string;
   tokenHash: string;
+  /** When the session expires, ms since epoch (WebSockets close then). */
+  expiresAt: number;
 }
 
 const SESSION_CACHE_SECONDS = 60;
 
 export function nicknameKeyOf(nickname: string): string {
   return nickname.normalize('NFKC').toLowerCase();
+}
+
+/**
+ * Gives players registered before nickname skeletons existed theirs (start-up, after migrations). Where
+ * two old names look alike, the first keeps the skeleton and the other stays without one: both can
+ * still log in, and no new look-alike of either can register.
+ */
+export async function backfillNicknameSkeletons(db: Executor, log: ServiceContext['log']): Promise<void> {
+  let afterId: string | null = null;
+  let collisions = 0;
+  for (;;) {
+    const page = await findPlayersWithoutSkeleton(db, afterId, 500);
+    for (const row of page) {
+      if (!(await setNicknameSkeleton(db, row.id, nicknameSkeletonOf(row.nickname)))) collisions += 1;
+    }
+    if (page.length < 500) break;
+    afterId = page[page.length - 1]?.id ?? null;
+  }
+  if (collisions > 0) log.warn({ collisions }, 'nicknames that look like older ones keep no skeleton');
 }
 
 export function hashToken(token: string): string {
@@ -40,12 +70,21 @@ export class AuthService {
     return randomInt(loginBonusMin * 100, loginBonusMax * 100 + 1);
   }
 
-  async register(nickname: string, password: string): Promise<SessionResponse> {
+  async register(given: string, password: string): Promise<SessionResponse> {
+    const problem = nicknameProblem(given);
+    if (problem !== null) {
+      throw new DomainError('VALIDATION_ERROR', `body/nickname ${problem}`, [
+        { field: 'body/nickname', message: problem },
+      ]);
+    }
+    // Stored composed (NFC): a name typed with combining marks shows like the same name typed composed.
+    const nickname = given.normalize('NFC');
     const passwordHash = await this.ctx.passwords.hash(password);
     const { token, tokenHash, expiresAt } = this.#newToken();
     const created = await this.wallet.registerWithBonus({
       nickname,
       nicknameKey: nicknameKeyOf(nickname),
+      nicknameSkeleton: nicknameSkeletonOf(nickname),
       passwordHash,
       bonus: this.drawBonus(),
       tokenHash,
@@ -135,7 +174,7 @@ export class AuthService {
     if (cached) {
       const { playerId, expiresAt } = JSON.parse(cached) as { playerId: string; expiresAt: number };
       this.ctx.metrics.cacheLookup('session', true);
-      if (expiresAt > Date.now()) return { id: playerId, tokenHash };
+      if (expiresAt > Date.now()) return { id: playerId, tokenHash, expiresAt };
       return null;
     }
     this.ctx.metrics.cacheLookup('session', false);
@@ -152,7 +191,7 @@ export class AuthService {
         ttl,
       );
     }
-    return { id: session.playerId, tokenHash };
+    return { id: session.playerId, tokenHash, expiresAt: session.expiresAt.getTime() };
   }
 
   #newToken(): { token: string; tokenHash: string; expiresAt: Date } {

@@ -65,7 +65,7 @@ export interface OwnedItemRow {
 
 /**
  * The player's items by item id, after `afterId` (served by the inventory primary key). The sell price
- * comes from mg_sell_price, the function the sale itself pays by (drizzle/0003_wallet_moves.sql).
+ * comes from mg_sell_price, the function the sale itself pays by (drizzle/0004_wallet_moves.sql).
  */
 export async function listOwnedItems(
   db: Executor,

@@ -1,6 +1,6 @@
 /**
  * Idempotency-Key semantics of money moves (API.md, Conventions), used only by the wallet. A key is
- * claimed in the transaction of the move it guards (mg_claim_key, drizzle/0003_wallet_moves.sql): a
+ * claimed in the transaction of the move it guards (mg_claim_key, drizzle/0004_wallet_moves.sql): a
  * concurrent request with the same key blocks until the first commits, then replays its stored answer;
  * rule errors are stored and replayed too; anything else rolls back and leaves the key unused. The same
  * key with a different request (fingerprint: method, path and body) is refused.

@@ -1,13 +1,13 @@
 /**
  * SQL of the wallet. The shop's money moves (purchase, sale, grant) are server-side functions
- * (drizzle/0003_wallet_moves.sql) called as named prepared statements: one round trip each, the
+ * (drizzle/0004_wallet_moves.sql) called as named prepared statements: one round trip each, the
  * Idempotency-Key claimed, checked and stored inside the same statement. The login bonus is paid by the
  * statement that opens the session. Every statement writes its ledger row with the balance change, so
  * `balance = Σ ledger.amount` cannot break; every one locks the player row before any inventory row.
  */
 import type { Database } from '../../db/client';
 
-/** What a wallet function answers: see drizzle/0003_wallet_moves.sql. */
+/** What a wallet function answers: see drizzle/0004_wallet_moves.sql. */
 export interface MoveRow {
   o_kind: 'done' | 'replay' | 'reused';
   o_status: number;
@@ -72,6 +72,7 @@ export async function insertPlayerWithSession(
   input: {
     nickname: string;
     nicknameKey: string;
+    nicknameSkeleton: string;
     passwordHash: string;
     bonus: number;
     tokenHash: string;
@@ -82,9 +83,10 @@ export async function insertPlayerWithSession(
     name: 'wallet_register',
     text: `
     WITH player AS (
-      INSERT INTO players (nickname, nickname_key, password_hash, balance, last_bonus_at)
-      VALUES ($1, $2, $3, $4::bigint, now())
-      ON CONFLICT (nickname_key) DO NOTHING
+      INSERT INTO players (nickname, nickname_key, nickname_skeleton, password_hash, balance, last_bonus_at)
+      VALUES ($1, $2, $7, $3, $4::bigint, now())
+      -- Either key taken (the same name, or one that looks like it): nobody is registered.
+      ON CONFLICT DO NOTHING
       RETURNING id, balance
     ), bonus AS (
       INSERT INTO ledger (player_id, type, amount, balance_after)
@@ -101,6 +103,7 @@ export async function insertPlayerWithSession(
       input.bonus,
       input.tokenHash,
       input.expiresAt.toISOString(),
+      input.nicknameSkeleton,
     ],
   });
   return row ? { id: row.id, bonus: Number(row.bonus) } : null;

@@ -96,6 +96,7 @@ export class WalletService {
   registerWithBonus(input: {
     nickname: string;
     nicknameKey: string;
+    nicknameSkeleton: string;
     passwordHash: string;
     bonus: number;
     tokenHash: string;
@@ -212,7 +213,7 @@ export function ruleError(code: ErrorCode, facts: Outcome): DomainError {
     case 'INSUFFICIENT_FUNDS':
       return new DomainError(
         code,
-        `Not enough credits: need ${credits(facts.required)}, have ${credits(facts.balance)}`,
+        `Not enough credits: need ${credits(facts.required)}, have ${formatCredits(facts.balance ?? 0)}`,
         { balance: facts.balance, required: facts.required },
       );
     case 'BALANCE_LIMIT':

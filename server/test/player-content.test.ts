@@ -1,3 +1,4 @@
+// What a player reads. Messages speak credits, as clients show them (details keep minor units).
 // Item names in the player's language: the catalog file's translations are stored and served by
 // `?lang=` or `Accept-Language` (English by default), caches keep one copy per language, search finds
 // a name in any language, and inventory and history speak the same language as the shop.
@@ -92,6 +93,28 @@ describe.each(backends)('item names (%s)', (backend) => {
     expect(history.body.transactions[0]).toMatchObject({ type: 'purchase', itemName: 'Боевой шлем' });
     expect(history.body.transactions[1]).toMatchObject({ type: 'admin_grant', note: 'test', itemName: null });
     expect(history.body.transactions[2]).toMatchObject({ type: 'login_bonus', note: null });
+  });
+
+  it('says amounts in credits in messages and in minor units in details', async () => {
+    const pilot = await register(server);
+    const poor = await call(server, 'POST', api(`/shop/items/${HELMET}/buy`), { token: pilot.token });
+    expect(poor.status).toBe(409);
+    const have = pilot.player.balance;
+    expect(poor.body.error).toEqual({
+      code: 'INSUFFICIENT_FUNDS',
+      message: `Not enough credits: need 50.99 credits, have ${(have / 100).toFixed(2)}`,
+      details: { balance: have, required: 5099 },
+    });
+    await fund(server, pilot.player.id, 10_000);
+    const moved = await call(server, 'POST', api(`/shop/items/${HELMET}/buy`), {
+      token: pilot.token,
+      body: { expectedPrice: 5000 },
+    });
+    expect(moved.body.error).toEqual({
+      code: 'PRICE_CHANGED',
+      message: expect.stringMatching(/^The price of ".+" is now 50\.99 credits$/),
+      details: { price: 5099 },
+    });
   });
 
   it('an item an admin adds or renames shows its own name in every language', async () => {
