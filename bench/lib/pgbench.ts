@@ -1,16 +1,14 @@
 /**
  * The database-only baseline: pgbench running the very statements the server sends for one buy and
  * one sale. The SQL is not copied by hand: it is captured from the server's own `purchase` and `sale`
- * functions (server/src/features/wallet/wallet.repository.ts) through Drizzle's Postgres dialect, and
- * the bound parameters are replaced by pgbench variables. So the baseline follows any change to them.
+ * functions (server/src/features/wallet/wallet.repository.ts), and the bound parameters are replaced by
+ * pgbench variables. So the baseline follows any change to them.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
-import type { Executor } from '../../server/src/db/client';
+import type { Database, PreparedStatement } from '../../server/src/db/client';
 import { purchase, sale } from '../../server/src/features/wallet/wallet.repository';
 import { adminUrl } from './db';
 import { percentile } from './stats';
@@ -19,22 +17,23 @@ export const pgbenchPath = process.env.PGBENCH ?? '/usr/lib/postgresql/15/bin/pg
 
 const PLAYER = '00000000-0000-4000-8000-0000deadbeef';
 const ITEM = 987_654;
+const BUY_KEY = 'pgb-buy';
+const SELL_KEY = 'pgb-sell';
+const FINGERPRINT = '0'.repeat(64);
 
 /** Renders one repository call into SQL text whose parameters are pgbench expressions. */
 async function capture(
-  call: (db: Executor) => Promise<unknown>,
+  call: (db: Database) => Promise<unknown>,
   bind: (value: unknown) => string,
 ): Promise<string> {
-  const dialect = new PgDialect();
   let text = '';
   const fake = {
-    execute(query: SQL) {
-      const rendered = dialect.sqlToQuery(query);
-      text = rendered.sql.replace(/\$(\d+)/g, (_, i: string) => bind(rendered.params[Number(i) - 1]));
-      // The smallest row both callers accept; only the text matters here.
-      return Promise.resolve({ rows: [{ id: null, owned: false }] });
+    query(statement: PreparedStatement) {
+      text = statement.text.replace(/\$(\d+)/g, (_, i: string) => bind(statement.values[Number(i) - 1]));
+      // The smallest row the callers accept; only the text matters here.
+      return Promise.resolve([{ o_kind: 'done', o_status: 200, o_outcome: '{}' }]);
     },
-  } as unknown as Executor;
+  } as unknown as Database;
   await call(fake);
   return text.replace(/\s+/g, ' ').trim();
 }
@@ -44,7 +43,10 @@ function binder(percent: number) {
     if (value === PLAYER) return 'bench_pid(:pid)';
     if (value === ITEM) return ':item';
     if (value === null) return 'NULL';
+    if (value === '') return "''";
     if (value === percent) return String(percent);
+    if (value === BUY_KEY || value === SELL_KEY) return `'${value}-' || :key`;
+    if (value === FINGERPRINT) return `'${FINGERPRINT}'`;
     throw new Error(`unexpected parameter in the wallet SQL: ${JSON.stringify(value)}`);
   };
 }
@@ -58,31 +60,34 @@ export interface CycleScriptOptions {
 /**
  * One pgbench transaction script = one cycle: the buy statement, then the sale statement, for a player
  * drawn from this client's own slice of the seeded players (as each HTTP connection has its own players).
- * Without idempotency each statement runs alone (auto-commit), exactly as the server sends it; with it,
- * each runs inside BEGIN … COMMIT with the key insert before and the stored-response update after.
+ * Each statement runs alone (auto-commit), exactly as the server sends it; with idempotency it carries a
+ * fresh key, which the wallet function claims and stores inside the same statement.
  */
 export async function cycleScript(options: CycleScriptOptions): Promise<string> {
   const bind = binder(options.sellPercent);
-  const buy = await capture((db) => purchase(db, PLAYER, ITEM, null), bind);
-  const sell = await capture((db) => sale(db, PLAYER, ITEM, options.sellPercent), bind);
-  // The response the server stores is ~300 bytes of JSON; the fingerprint is a SHA-256 hex string.
-  const response = `'${'{"balance":100000000,"item":{"id":3}}'.padEnd(300, ' ')}'`;
-  const fingerprint = `'${'0'.repeat(64)}'`;
-  const wrap = (statement: string, path: string): string[] =>
-    options.idempotent
-      ? [
-          'BEGIN;',
-          `\\set key random(1, 1000000000000000)`,
-          `INSERT INTO idempotency_keys (player_id, key, fingerprint, status_code, response) VALUES (bench_pid(:pid), 'pgb-${path}-' || :key, ${fingerprint}, 0, '') ON CONFLICT DO NOTHING RETURNING 1 AS claimed;`,
-          `${statement};`,
-          `UPDATE idempotency_keys SET status_code = 200, response = ${response} WHERE (player_id = bench_pid(:pid) AND key = 'pgb-${path}-' || :key);`,
-          'COMMIT;',
-        ]
-      : [`${statement};`];
+  const keyed = (key: string) =>
+    options.idempotent ? { key, fingerprint: FINGERPRINT } : { key: null, fingerprint: '' };
+  const buy = await capture(
+    (db) =>
+      purchase(db, {
+        playerId: PLAYER,
+        itemId: ITEM,
+        expectedPrice: null,
+        sellPercent: options.sellPercent,
+        ...keyed(BUY_KEY),
+      }),
+    bind,
+  );
+  const sell = await capture(
+    (db) =>
+      sale(db, { playerId: PLAYER, itemId: ITEM, sellPercent: options.sellPercent, ...keyed(SELL_KEY) }),
+    bind,
+  );
   return [
     '\\set pid 1 + :client_id + :clients * random(0, :per - 1)',
-    ...wrap(buy, 'buy'),
-    ...wrap(sell, 'sell'),
+    ...(options.idempotent ? ['\\set key random(1, 1000000000000000)'] : []),
+    `${buy};`,
+    `${sell};`,
     '',
   ].join('\n');
 }

@@ -15,56 +15,16 @@ import Fastify, {
 } from 'fastify';
 import type { AppContext } from './context';
 import { adminRoutes } from './features/admin/admin.routes';
-import { AdminService } from './features/admin/admin.service';
 import { authRoutes } from './features/auth/auth.routes';
-import { AuthService } from './features/auth/auth.service';
 import { opsRoutes } from './features/ops/ops.routes';
 import { playerRoutes } from './features/players/players.routes';
-import { RealtimeGateway } from './features/realtime/gateway';
-import { LobbyService } from './features/realtime/lobby.service';
-import { MatchmakingService } from './features/realtime/matchmaking.service';
 import { realtimeRoutes } from './features/realtime/realtime.routes';
-import { PlayerService } from './features/players/players.service';
 import { shopRoutes } from './features/shop/shop.routes';
-import { ShopService } from './features/shop/shop.service';
 import { webRoutes } from './features/web/web.routes';
 import { registerErrorHandling } from './plugins/errors';
 import { hardenedServerOptions, registerHttpHardening } from './plugins/http-hardening';
 import { registerRateLimits } from './plugins/rate-limit';
 import { rejectUnexpectedBody, validatorCompiler } from './plugins/validation';
-
-export interface Services {
-  auth: AuthService;
-  players: PlayerService;
-  shop: ShopService;
-  admin: AdminService;
-  realtime: RealtimeGateway;
-  lobby: LobbyService;
-  matchmaking: MatchmakingService;
-}
-
-export function createServices(ctx: AppContext): Services {
-  const players = new PlayerService(ctx);
-  players.online = ctx.presence;
-  const shop = new ShopService(ctx, players);
-  const auth = new AuthService(ctx, players);
-  const { wsAuthTimeoutMs, wsHeartbeatMs, wsMaxBufferedBytes, presenceTtlMs } = ctx.config;
-  const realtime = new RealtimeGateway(ctx, auth, players, {
-    authTimeoutMs: wsAuthTimeoutMs,
-    heartbeatMs: wsHeartbeatMs,
-    maxBufferedBytes: wsMaxBufferedBytes,
-    presenceTickMs: Math.max(50, Math.floor(presenceTtlMs / 3)),
-  });
-  return {
-    players,
-    shop,
-    auth,
-    admin: new AdminService(ctx, shop),
-    realtime,
-    lobby: new LobbyService(ctx),
-    matchmaking: new MatchmakingService(ctx, players),
-  };
-}
 
 export const API_PREFIX = '/api/v1';
 
@@ -93,9 +53,10 @@ function nextRequestId(): string {
 
 export async function buildApp(
   ctx: AppContext,
-  options: { logger?: FastifyServerOptions['logger']; services?: Services } = {},
+  options: { logger?: FastifyServerOptions['logger'] } = {},
 ): Promise<FastifyInstance> {
-  const services = options.services ?? createServices(ctx);
+  // Services are built once per context (bootstrap.ts), never per app.
+  const { services } = ctx;
   const app = Fastify({
     ...(options.logger === undefined ? { loggerInstance: ctx.log } : { logger: options.logger }),
     bodyLimit: ctx.config.bodyLimitBytes,
@@ -168,12 +129,11 @@ export async function buildApp(
     async (api) => {
       await api.register(authRoutes, { ctx, auth: services.auth });
       await api.register(playerRoutes, {
-        ctx,
         auth: services.auth,
         players: services.players,
-        shop: services.shop,
+        wallet: services.wallet,
       });
-      await api.register(shopRoutes, { ctx, auth: services.auth, shop: services.shop });
+      await api.register(shopRoutes, { auth: services.auth, shop: services.shop, wallet: services.wallet });
       await api.register(realtimeRoutes, {
         ctx,
         auth: services.auth,
@@ -182,10 +142,10 @@ export async function buildApp(
         matchmaking: services.matchmaking,
       });
       await api.register(adminRoutes, {
-        ctx,
         auth: services.auth,
         players: services.players,
         admin: services.admin,
+        wallet: services.wallet,
       });
     },
     { prefix: API_PREFIX },

@@ -1,6 +1,6 @@
 /**
  * Turns a Config into a running AppContext: opens the database (DATABASE_URL's Postgres or the embedded one), applies
- * migrations, connects the cache/bus/rate-limit store, and loads the catalog file.
+ * migrations, connects the cache/bus/rate-limit stores, builds the services once, and loads the catalog.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -14,14 +14,14 @@ import {
 } from './db/client';
 import { PGLITE_IMPORTED } from './db/pglite-import';
 import { backfillNicknameSkeletons } from './features/auth/auth.service';
-import { PasswordHasher } from './features/auth/password';
 import { readCatalogFile } from './features/shop/catalog-file';
-import { ShopService } from './features/shop/shop.service';
-import { PlayerService } from './features/players/players.service';
 import type { Logger } from 'pino';
 import { createInfra } from './infra';
+import { typedEvents } from './infra/events';
 import { createLogger } from './infra/logger';
-import { Metrics } from './plugins/metrics';
+import { Metrics } from './infra/metrics';
+import { PasswordHasher } from './infra/password';
+import { createServices } from './services';
 
 export interface BootstrapOptions {
   /** Argon2 cost; tests lower it, production keeps the OWASP defaults. */
@@ -83,12 +83,14 @@ export async function createContext(config: Config, options: BootstrapOptions = 
     log,
     presenceTtlMs: config.presenceTtlMs,
   });
-  const ctx: AppContext = {
+  const base = {
     config,
     database,
     cache: infra.cache,
     bus: infra.bus,
+    events: typedEvents(infra.bus),
     rateLimits: infra.rateLimits,
+    inFlight: infra.inFlight,
     presence: infra.presence,
     matchQueue: infra.matchQueue,
     metrics: new Metrics({ defaultMetrics: options.defaultMetrics }),
@@ -96,8 +98,10 @@ export async function createContext(config: Config, options: BootstrapOptions = 
     log,
     closeInfra: () => infra.close(),
   };
+  // Services are built once here and shared by the app, main.ts and the command line.
+  const ctx: AppContext = { ...base, services: createServices(base) };
   try {
-    await new ShopService(ctx, new PlayerService(ctx)).syncCatalog(catalog);
+    await ctx.services.shop.syncCatalog(catalog);
   } catch (error) {
     await closeContext(ctx);
     throw error;

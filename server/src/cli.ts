@@ -4,6 +4,7 @@
  *   demote <nickname>    make an admin a player again
  *   migrate              apply the database migrations and exit
  *   import-pglite <dir>  import the data of an earlier version (its DATA_DIR/pglite) into the database
+ *   audit                check every money invariant; prints the offending rows and exits 1 if any
  * It uses the same configuration as the server (DATABASE_URL, or the embedded Postgres of DATA_DIR,
  * which must not be in use by a running server).
  */
@@ -14,10 +15,12 @@ import { ConfigError, parseConfig } from './config';
 import { importPglite, PGLITE_IMPORTED } from './db/pglite-import';
 import { nicknameKeyOf } from './features/auth/auth.service';
 import { setRoleByNickname } from './features/players/players.repository';
+import { auditMoney } from './features/wallet/wallet.audit';
 
 const USAGE =
-  'usage: npm run admin -- promote <nickname> | demote <nickname> | migrate | import-pglite <directory>';
-const COMMANDS = ['migrate', 'promote', 'demote', 'import-pglite'];
+  'usage: npm run admin -- promote <nickname> | demote <nickname> | migrate | import-pglite <directory> | audit';
+const COMMANDS = ['migrate', 'promote', 'demote', 'import-pglite', 'audit'];
+const NO_ARGUMENT = new Set(['migrate', 'audit']);
 
 async function run(args: string[]): Promise<number> {
   const [command, nickname] = args;
@@ -25,7 +28,7 @@ async function run(args: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  if (command !== 'migrate' && !nickname) {
+  if (!NO_ARGUMENT.has(command) && !nickname) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -40,6 +43,16 @@ async function run(args: string[]): Promise<number> {
       const summary = tables.map((t) => `${t.table} ${t.rows}`).join(', ');
       process.stdout.write(`imported ${nickname} into the ${database.kind} database: ${summary}\n`);
       return 0;
+    }
+    if (command === 'audit') {
+      const findings = await auditMoney(database);
+      for (const f of findings) process.stdout.write(`${f.check}: ${f.row}: ${f.detail}\n`);
+      process.stdout.write(
+        findings.length === 0
+          ? 'audit: every money invariant holds\n'
+          : `audit: ${findings.length} finding(s)\n`,
+      );
+      return findings.length === 0 ? 0 : 1;
     }
     if (command === 'migrate') {
       process.stdout.write(`migrations applied (${database.kind})\n`);

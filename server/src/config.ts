@@ -16,6 +16,8 @@ export interface Config {
   loginBonusMax: number; // credits
   loginBonusCooldownSeconds: number;
   sellPricePercent: number;
+  /** Money moves one player may have running at once (on all nodes together); more get 429. */
+  moneyMovesInFlightMax: number;
   sessionTtlHours: number;
   battleChallengeTtlSeconds: number;
   /** WebSocket: time to authenticate by message, ping interval, send-buffer bound (see features/realtime). */
@@ -134,6 +136,7 @@ export function parseConfig(env: Env): Config {
     loginBonusMax,
     loginBonusCooldownSeconds: integer(env, 'LOGIN_BONUS_COOLDOWN_SECONDS', 0, 0, 31_536_000),
     sellPricePercent: integer(env, 'SELL_PRICE_PERCENT', 100, 0, 100),
+    moneyMovesInFlightMax: integer(env, 'MONEY_MOVES_IN_FLIGHT_MAX', 4, 1, 1000),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 24, 1, 8760),
     battleChallengeTtlSeconds: integer(env, 'BATTLE_CHALLENGE_TTL_SECONDS', 60, 5, 86_400),
     wsAuthTimeoutMs: integer(env, 'WS_AUTH_TIMEOUT_MS', 5_000, 50, 60_000),

@@ -1,21 +1,31 @@
-/** What every feature is built from: configuration and the infrastructure behind its interfaces. */
+/**
+ * What every feature is built from: configuration, the infrastructure behind its interfaces, and the
+ * services, built once per process (services.ts) and shared by the HTTP routes, main.ts and the CLI.
+ */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config';
 import type { Database } from './db/client';
-import type { PasswordHasher } from './features/auth/password';
 import type { Cache } from './infra/cache';
 import type { EventBus } from './infra/event-bus';
+import type { Events } from './infra/events';
+import type { InFlightLimiter } from './infra/in-flight';
+import type { Metrics } from './infra/metrics';
+import type { PasswordHasher } from './infra/password';
 import type { MatchQueue } from './infra/match-queue';
 import type { Presence } from './infra/presence';
 import type { RateLimitStore } from './infra/rate-limit-store';
-import type { Metrics } from './plugins/metrics';
+import type { Services } from './services';
 
-export interface AppContext {
+/** The infrastructure services are built from. */
+export interface ServiceContext {
   config: Config;
   database: Database;
   cache: Cache;
+  /** The raw bus; features use `events`, its typed side. */
   bus: EventBus;
+  events: Events;
   rateLimits: RateLimitStore;
+  inFlight: InFlightLimiter;
   /** Who holds a WebSocket on any node (features/realtime). */
   presence: Presence;
   /** Players waiting for a quick match (features/realtime). */
@@ -23,6 +33,10 @@ export interface AppContext {
   metrics: Metrics;
   passwords: PasswordHasher;
   log: FastifyBaseLogger;
-  /** Closes the cache, bus and rate-limit store connections. */
+  /** Closes the cache, bus, rate-limit and in-flight store connections. */
   closeInfra(): Promise<void>;
+}
+
+export interface AppContext extends ServiceContext {
+  services: Services;
 }

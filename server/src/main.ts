@@ -6,8 +6,6 @@
 import { buildApp } from './app';
 import { closeContext, createContext } from './bootstrap';
 import { ConfigError, parseConfig } from './config';
-import { deleteDeadSessions } from './features/auth/auth.repository';
-import { deleteExpiredIdempotencyKeys } from './features/wallet/idempotency';
 
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
@@ -32,10 +30,9 @@ async function main(): Promise<void> {
   }
 
   const housekeeping = setInterval(() => {
-    void Promise.all([
-      deleteExpiredIdempotencyKeys(ctx.database.db),
-      deleteDeadSessions(ctx.database.db),
-    ]).catch((error: unknown) => app.log.warn({ err: error }, 'housekeeping failed'));
+    void Promise.all([ctx.services.wallet.deleteExpiredKeys(), ctx.services.auth.deleteDeadSessions()]).catch(
+      (error: unknown) => app.log.warn({ err: error }, 'housekeeping failed'),
+    );
   }, 3_600_000);
   housekeeping.unref();
 

@@ -13,6 +13,7 @@ import type { AppContext } from '../src/context';
 import { rowsOf } from '../src/db/client';
 import { hashToken, sessionCacheKey, sessionRevisionKey } from '../src/features/auth/auth.service';
 import { MemoryRateLimitStore } from '../src/infra/rate-limit-store';
+import { createServices } from '../src/services';
 import {
   type Answer,
   api,
@@ -844,7 +845,7 @@ describe.each(backends)('bad input on %s', (backend) => {
      */
     async function startLimited(env: Record<string, string>): Promise<TestServer> {
       const limits = parseConfig({ RATE_LIMIT_MAX: '0', AUTH_RATE_LIMIT_MAX: '0', ...env });
-      const ctx: AppContext = {
+      const base = {
         ...server.ctx,
         config: {
           ...server.ctx.config,
@@ -854,6 +855,8 @@ describe.each(backends)('bad input on %s', (backend) => {
         },
         rateLimits: new MemoryRateLimitStore(),
       };
+      // Services are built once per context: this one's, with its own limits.
+      const ctx: AppContext = { ...base, services: createServices(base) };
       const app = await buildApp(ctx, { logger: false });
       await app.listen({ port: 0, host: '127.0.0.1' });
       const address = app.server.address();

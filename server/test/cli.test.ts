@@ -63,4 +63,30 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('admin command line', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr.trim().split('\n')).toHaveLength(1);
   });
+
+  it('audit: exits 0 while the books hold, 1 naming the player whose balance left its ledger', async () => {
+    const pilot = await register(server);
+    expect((await call(server, 'POST', api('/shop/items/3/buy'), { token: pilot.token })).status).toBe(409);
+    const healthy = await admin(server.databaseUrl!, 'audit');
+    expect(healthy, healthy.stdout).toMatchObject({
+      code: 0,
+      stdout: 'audit: every money invariant holds\n',
+    });
+
+    const corrupt = (delta: number) =>
+      server.ctx.database.query({
+        name: `test_corrupt_${delta < 0 ? 'down' : 'up'}`,
+        text: 'UPDATE players SET balance = balance + $2 WHERE id = $1',
+        values: [pilot.player.id, delta],
+      });
+    await corrupt(7);
+    try {
+      const broken = await admin(server.databaseUrl!, 'audit');
+      expect(broken.code).toBe(1);
+      expect(broken.stdout).toContain(`balance_vs_ledger: player ${pilot.player.id} (${pilot.nickname})`);
+      expect(broken.stdout).toContain('audit: 1 finding(s)');
+    } finally {
+      await corrupt(-7);
+    }
+  });
 });

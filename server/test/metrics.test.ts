@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { DURATION_BUCKETS, Metrics, RequestMetrics } from '../src/plugins/metrics';
+import { DURATION_BUCKETS, Metrics, RequestMetrics } from '../src/infra/metrics';
 
 interface Observation {
   method: string;

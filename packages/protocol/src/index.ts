@@ -2,6 +2,7 @@
 export * from './errors';
 export * from './events';
 export * from './fairness';
+export * from './ledger';
 export * from './money';
 export * from './schemas/admin';
 export * from './schemas/auth';

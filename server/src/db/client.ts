@@ -22,11 +22,23 @@ export interface Database {
   /** `embedded`: the Postgres this process started in DATA_DIR; `postgres`: DATABASE_URL's. */
   readonly kind: 'postgres' | 'embedded';
   readonly db: Db;
+  /**
+   * Runs one statement prepared by name: on Postgres it is parsed and planned once per connection, and
+   * each call is one round trip. For the hot money moves (features/wallet).
+   */
+  query<R>(statement: PreparedStatement): Promise<R[]>;
   /** Applies the committed migrations (serialized across nodes by an advisory lock). */
   migrate(): Promise<void>;
   /** True when the database answers a trivial query within the timeout. */
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export interface PreparedStatement {
+  /** Unique per statement text: Postgres keeps the plan under this name on each connection. */
+  name: string;
+  text: string;
+  values: unknown[];
 }
 
 export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
@@ -51,6 +63,8 @@ export function createPostgresDatabase(url: string, options: { poolSize?: number
   return {
     kind: 'postgres',
     db,
+    query: async <R>(statement: PreparedStatement) =>
+      (await pool.query<R & pg.QueryResultRow>(statement)).rows as R[],
     async migrate() {
       const client = await pool.connect();
       try {

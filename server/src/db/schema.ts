@@ -3,6 +3,7 @@
  * `npm run db:generate`, reviewed and committed. The database enforces every invariant it can: balances
  * never negative, one item of a kind per player, ledger rows tied to their player.
  */
+import { LEDGER_TYPES, MAX_MONEY, ROLES } from '@metagameplay/protocol';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -34,9 +35,7 @@ export const players = pgTable(
      */
     nicknameSkeleton: text('nickname_skeleton').unique(),
     passwordHash: text('password_hash').notNull(),
-    role: text('role', { enum: ['player', 'admin'] })
-      .notNull()
-      .default('player'),
+    role: text('role', { enum: ROLES }).notNull().default('player'),
     balance: money('balance').notNull().default(0),
     rating: integer('rating').notNull().default(1000),
     wins: integer('wins').notNull().default(0),
@@ -47,7 +46,9 @@ export const players = pgTable(
   },
   (t) => [
     check('players_balance_non_negative', sql`${t.balance} >= 0`),
-    check('players_role_valid', sql`${t.role} in ('player', 'admin')`),
+    // MAX_MONEY keeps every balance, and every sum of two, exact as a JSON number (below 2^53).
+    check('players_balance_max', sql`${t.balance} <= ${sql.raw(String(MAX_MONEY))}`),
+    check('players_role_valid', sql`${t.role} in (${sql.raw(ROLES.map((r) => `'${r}'`).join(', '))})`),
     index('players_rating_idx').on(t.rating.desc(), t.id),
   ],
 );
@@ -86,16 +87,6 @@ export const inventory = pgTable(
   (t) => [primaryKey({ columns: [t.playerId, t.itemId] })],
 );
 
-export const ledgerTypes = [
-  'login_bonus',
-  'purchase',
-  'sale',
-  'battle_stake',
-  'battle_payout',
-  'battle_refund',
-  'admin_grant',
-] as const;
-
 /** Append-only: rows are inserted in the transaction that moves the money, never updated or deleted. */
 export const ledger = pgTable(
   'ledger',
@@ -104,7 +95,7 @@ export const ledger = pgTable(
     playerId: uuid('player_id')
       .notNull()
       .references(() => players.id, { onDelete: 'cascade' }),
-    type: text('type', { enum: ledgerTypes }).notNull(),
+    type: text('type', { enum: LEDGER_TYPES }).notNull(),
     amount: money('amount').notNull(),
     balanceAfter: money('balance_after').notNull(),
     itemId: integer('item_id').references(() => items.id),
@@ -115,9 +106,10 @@ export const ledger = pgTable(
   (t) => [
     index('ledger_player_id_idx').on(t.playerId, t.id.desc()),
     check('ledger_balance_after_non_negative', sql`${t.balanceAfter} >= 0`),
+    check('ledger_balance_after_max', sql`${t.balanceAfter} <= ${sql.raw(String(MAX_MONEY))}`),
     check(
       'ledger_type_valid',
-      sql`${t.type} in ('login_bonus', 'purchase', 'sale', 'battle_stake', 'battle_payout', 'battle_refund', 'admin_grant')`,
+      sql`${t.type} in (${sql.raw(LEDGER_TYPES.map((type) => `'${type}'`).join(', '))})`,
     ),
   ],
 );

@@ -9,6 +9,7 @@
  */
 import { type Cache, MemoryCache } from './cache.js';
 import { type EventBus, LocalEventBus } from './event-bus.js';
+import { type InFlightLimiter, MemoryInFlightLimiter } from './in-flight.js';
 import { type MatchQueue, MemoryMatchQueue } from './match-queue.js';
 import { MemoryPresence, type Presence } from './presence.js';
 import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
@@ -16,6 +17,7 @@ import { type OutageLogger, RedisOutageLog } from './outage-log.js';
 import { closeRedisClient, createRedisClient } from './redis.js';
 import { RedisCache } from './redis-cache.js';
 import { RedisEventBus } from './redis-event-bus.js';
+import { RedisInFlightLimiter } from './redis-in-flight.js';
 import { RedisMatchQueue } from './redis-match-queue.js';
 import { RedisPresence } from './redis-presence.js';
 import { RedisRateLimitStore } from './redis-rate-limit-store.js';
@@ -40,6 +42,7 @@ export interface Infra {
   cache: Cache;
   bus: EventBus;
   rateLimits: RateLimitStore;
+  inFlight: InFlightLimiter;
   presence: Presence;
   matchQueue: MatchQueue;
   close(): Promise<void>;
@@ -53,15 +56,23 @@ export function createInfra(options: InfraOptions = {}): Infra {
       log ? (err) => log.warn({ err }, 'an event subscriber failed') : options.onError,
     );
     const rateLimits = new MemoryRateLimitStore();
+    const inFlight = new MemoryInFlightLimiter();
     const presence = new MemoryPresence({ ttlMs: options.presenceTtlMs });
     return {
       cache,
       bus,
       rateLimits,
+      inFlight,
       presence,
       matchQueue: new MemoryMatchQueue(),
       async close() {
-        await Promise.all([cache.close(), bus.close(), rateLimits.close(), presence.close()]);
+        await Promise.all([
+          cache.close(),
+          bus.close(),
+          rateLimits.close(),
+          inFlight.close(),
+          presence.close(),
+        ]);
       },
     };
   }
@@ -90,16 +101,18 @@ export function createInfra(options: InfraOptions = {}): Infra {
   );
   const bus = new RedisEventBus({ pub: commands, sub, keyPrefix, onError });
   const rateLimits = new RedisRateLimitStore(commands, { keyPrefix, onError });
+  const inFlight = new RedisInFlightLimiter(commands, { keyPrefix, onError });
   const presence = new RedisPresence(commands, { keyPrefix, onError, ttlMs: options.presenceTtlMs });
   return {
     cache,
     bus,
     rateLimits,
+    inFlight,
     presence,
     matchQueue: new RedisMatchQueue(commands, { keyPrefix }),
     async close() {
       // The components let go of the shared client first; the bus closes its own subscriber.
-      await Promise.all([cache.close(), bus.close(), rateLimits.close(), presence.close()]);
+      await Promise.all([cache.close(), bus.close(), rateLimits.close(), inFlight.close(), presence.close()]);
       await closeRedisClient(commands);
     },
   };
@@ -107,6 +120,7 @@ export function createInfra(options: InfraOptions = {}): Infra {
 
 export type { BackendStatus, Cache } from './cache.js';
 export type { EventBus, EventHandler } from './event-bus.js';
+export type { InFlightLimiter } from './in-flight.js';
 export type { MatchQueue, QueueEntry } from './match-queue.js';
 export type { Presence } from './presence.js';
 export type { RateLimitStore, WindowCount } from './rate-limit-store.js';

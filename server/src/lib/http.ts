@@ -1,7 +1,6 @@
 /** Small helpers shared by route modules. */
 import { ErrorBody } from '@metagameplay/protocol';
 import type { FastifyReply } from 'fastify';
-import type { MoneyMoveResponse } from '../features/wallet/idempotency';
 
 /** Error responses a route may give, for its schema (and so for the OpenAPI document). */
 export function errors(...statuses: number[]): Record<number, typeof ErrorBody> {
@@ -13,12 +12,6 @@ export function sendJsonText(reply: FastifyReply, status: number, body: string |
   void reply.code(status);
   if (status === 304) return reply.send();
   return reply.type('application/json; charset=utf-8').send(body);
-}
-
-/** Sends a money move's stored response: the exact bytes of the first answer, flagged when replayed. */
-export function sendMoneyMove(reply: FastifyReply, result: MoneyMoveResponse): FastifyReply {
-  if (result.replayed) void reply.header('idempotent-replayed', 'true');
-  return sendJsonText(reply, result.statusCode, result.body);
 }
 
 export const bearerAuth = [{ bearerAuth: [] }];

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import type { PrivatePlayer, SessionResponse } from '@metagameplay/protocol';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../src/db/client';
-import { applyLedgerMove } from '../../src/features/wallet/wallet.repository';
 import type { TestServer } from './server';
 
 export interface Answer<T = any> {
@@ -74,16 +73,11 @@ export async function register(server: TestServer, nickname = uniqueNickname()):
   };
 }
 
-/** Credits a player through the real wallet function (so the ledger stays whole). */
+/** Credits a player through the wallet's grant (so the ledger stays whole). */
 export async function fund(server: TestServer, playerId: string, units: number): Promise<number> {
-  const moved = await applyLedgerMove(server.ctx.database.db, {
-    playerId,
-    type: 'admin_grant',
-    amount: units,
-    note: 'test',
-  });
-  if (!moved) throw new Error('fund failed');
-  return moved.balance;
+  const moved = await server.ctx.services.wallet.grant(playerId, playerId, units, 'test', undefined);
+  if (moved.statusCode !== 200) throw new Error(`fund failed: ${moved.body}`);
+  return (JSON.parse(moved.body) as { balance: number }).balance;
 }
 
 export async function makeAdmin(server: TestServer, playerId: string): Promise<void> {

@@ -1,5 +1,6 @@
 /** Building blocks shared by every route schema: ids, money, timestamps, pagination and the error body. */
 import { type Static, Type } from '@sinclair/typebox';
+import { ErrorCode } from '../errors';
 import { MAX_MONEY } from '../money';
 
 export const Uuid = Type.String({ format: 'uuid', description: 'A UUID' });
@@ -48,7 +49,7 @@ export const ItemIdParam = Type.Object({ itemId: ItemId }, { additionalPropertie
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      code: Type.String(),
+      code: Type.Union(Object.values(ErrorCode).map((code) => Type.Literal(code))),
       message: Type.String(),
       details: Type.Optional(Type.Unknown()),
     }),

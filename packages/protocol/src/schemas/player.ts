@@ -1,7 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { LEDGER_TYPES, ROLES } from '../ledger';
 import { ItemId, Money, NextCursor, SignedMoney, Timestamp, Uuid } from './common';
 
-export const Role = Type.Union([Type.Literal('player'), Type.Literal('admin')]);
+export const Role = Type.Union(ROLES.map((role) => Type.Literal(role)));
 export type Role = Static<typeof Role>;
 
 /** The private profile: only the player itself sees it. */
@@ -42,15 +43,7 @@ export type OwnedItem = Static<typeof OwnedItem>;
 export const OwnedItemPage = Type.Object({ items: Type.Array(OwnedItem), nextCursor: NextCursor });
 export type OwnedItemPage = Static<typeof OwnedItemPage>;
 
-export const TransactionType = Type.Union([
-  Type.Literal('login_bonus'),
-  Type.Literal('purchase'),
-  Type.Literal('sale'),
-  Type.Literal('battle_stake'),
-  Type.Literal('battle_payout'),
-  Type.Literal('battle_refund'),
-  Type.Literal('admin_grant'),
-]);
+export const TransactionType = Type.Union(LEDGER_TYPES.map((type) => Type.Literal(type)));
 export type TransactionType = Static<typeof TransactionType>;
 
 export const Transaction = Type.Object({

@@ -11,20 +11,20 @@ import {
 } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppContext } from '../../context';
-import { bearerAuth, errors, sendMoneyMove } from '../../lib/http';
-import { requireAdmin } from '../../plugins/authenticate';
+import { bearerAuth, errors } from '../../lib/http';
+import { authenticatedPlayer, requireAdmin } from '../auth/authenticate';
 import type { AuthService } from '../auth/auth.service';
 import type { PlayerService } from '../players/players.service';
-import { runMoneyMove } from '../wallet/idempotency';
+import { sendMoneyMove } from '../wallet/wallet.http';
+import type { WalletService } from '../wallet/wallet.service';
 import type { AdminService } from './admin.service';
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{
-  ctx: AppContext;
   auth: AuthService;
   players: PlayerService;
   admin: AdminService;
-}> = async (app, { ctx, auth, players, admin }) => {
+  wallet: WalletService;
+}> = async (app, { auth, players, admin, wallet }) => {
   const preHandler = requireAdmin(auth, players);
   const tags = ['admin'];
 
@@ -88,27 +88,18 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
         params: IdParams,
         headers: IdempotencyHeaders,
         body: GrantBody,
-        response: { 200: GrantResponse, ...errors(400, 401, 403, 404) },
+        response: { 200: GrantResponse, ...errors(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request, reply) => {
-      const playerId = request.params.id;
-      const result = await runMoneyMove(
-        ctx.database.db,
-        {
-          // Keys are scoped to the acting admin, like every other key to its player.
-          playerId: request.player?.id ?? playerId,
-          key: request.headers['idempotency-key'],
-          method: 'POST',
-          path: `/admin/players/${playerId}/credits`,
-          body: request.body,
-        },
-        async (db) => ({
-          statusCode: 200,
-          body: await admin.grantCredits(db, playerId, request.body.amount, request.body.reason),
-        }),
+      const answer = await wallet.grant(
+        authenticatedPlayer(request).id,
+        request.params.id,
+        request.body.amount,
+        request.body.reason,
+        request.headers['idempotency-key'],
       );
-      return sendMoneyMove(reply, result);
+      return sendMoneyMove(reply, answer);
     },
   );
 };

@@ -1,15 +1,14 @@
-/** Admin operations: catalog edits (which invalidate every cached catalog page) and credit grants. */
-import type { CreateItemBody, GrantResponse, ShopItem, UpdateItemBody } from '@metagameplay/protocol';
-import type { AppContext } from '../../context';
-import { type Executor, pgErrorOf } from '../../db/client';
+/** Admin operations: catalog edits, which invalidate every cached catalog page (grants are the wallet's). */
+import type { CreateItemBody, ShopItem, UpdateItemBody } from '@metagameplay/protocol';
+import type { ServiceContext } from '../../context';
+import { pgErrorOf } from '../../db/client';
 import { DomainError } from '../../lib/domain-error';
 import { insertItem, retireActiveItem, updateActiveItem } from '../shop/shop.repository';
 import { itemNotFound, type ShopService } from '../shop/shop.service';
-import { applyLedgerMove } from '../wallet/wallet.repository';
 
 export class AdminService {
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: ServiceContext,
     private readonly shop: ShopService,
   ) {}
 
@@ -30,12 +29,6 @@ export class AdminService {
   async retireItem(id: number): Promise<void> {
     if (!(await retireActiveItem(this.ctx.database.db, id))) throw itemNotFound(id);
     await this.shop.catalogChanged();
-  }
-
-  async grantCredits(db: Executor, playerId: string, amount: number, reason: string): Promise<GrantResponse> {
-    const moved = await applyLedgerMove(db, { playerId, type: 'admin_grant', amount, note: reason });
-    if (!moved) throw new DomainError('PLAYER_NOT_FOUND', 'No such player');
-    return { balance: moved.balance, transactionId: moved.transactionId };
   }
 
   async #nameSafe<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {

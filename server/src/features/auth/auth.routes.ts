@@ -3,7 +3,7 @@ import { Credentials, SessionResponse } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../context';
-import { authenticatedPlayer, requirePlayer } from '../../plugins/authenticate';
+import { authenticatedPlayer, requirePlayer } from './authenticate';
 import { authRateLimit } from '../../plugins/rate-limit';
 import { bearerAuth, errors } from '../../lib/http';
 import type { AuthService } from './auth.service';

@@ -6,18 +6,18 @@
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { SessionResponse } from '@metagameplay/protocol';
-import type { AppContext } from '../../context';
+import type { ServiceContext } from '../../context';
 import type { Executor } from '../../db/client';
 import { DomainError } from '../../lib/domain-error';
 import type { PlayerService } from '../players/players.service';
+import type { WalletService } from '../wallet/wallet.service';
 import {
+  deleteDeadSessions,
   findCredentials,
-  findPlayersWithoutSkeleton,
-  setNicknameSkeleton,
   findLiveSession,
-  insertPlayerWithSession,
-  openSessionWithBonus,
+  findPlayersWithoutSkeleton,
   revokeSession,
+  setNicknameSkeleton,
 } from './auth.repository';
 import { nicknameProblem, nicknameSkeletonOf } from './nickname';
 
@@ -39,7 +39,7 @@ export function nicknameKeyOf(nickname: string): string {
  * two old names look alike, the first keeps the skeleton and the other stays without one: both can
  * still log in, and no new look-alike of either can register.
  */
-export async function backfillNicknameSkeletons(db: Executor, log: AppContext['log']): Promise<void> {
+export async function backfillNicknameSkeletons(db: Executor, log: ServiceContext['log']): Promise<void> {
   let afterId: string | null = null;
   let collisions = 0;
   for (;;) {
@@ -59,8 +59,9 @@ export function hashToken(token: string): string {
 
 export class AuthService {
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: ServiceContext,
     private readonly players: PlayerService,
+    private readonly wallet: WalletService,
   ) {}
 
   /** A login bonus in minor units, uniform over [min, max] credits inclusive. */
@@ -80,7 +81,7 @@ export class AuthService {
     const nickname = given.normalize('NFC');
     const passwordHash = await this.ctx.passwords.hash(password);
     const { token, tokenHash, expiresAt } = this.#newToken();
-    const created = await insertPlayerWithSession(this.ctx.database.db, {
+    const created = await this.wallet.registerWithBonus({
       nickname,
       nicknameKey: nicknameKeyOf(nickname),
       nicknameSkeleton: nicknameSkeletonOf(nickname),
@@ -119,10 +120,9 @@ export class AuthService {
     const own = locks.find((lock) => lock.perAddress);
     if (own) await this.ctx.rateLimits.reset(own.key);
     const { token, tokenHash, expiresAt } = this.#newToken();
-    const opened = await openSessionWithBonus(this.ctx.database.db, {
+    const opened = await this.wallet.loginWithBonus({
       playerId: credentials.id,
       bonus: this.drawBonus(),
-      cooldownSeconds: this.ctx.config.loginBonusCooldownSeconds,
       tokenHash,
       expiresAt,
     });
@@ -154,7 +154,12 @@ export class AuthService {
     }
     // Announced on the bus for listeners on any node (none needs it for correctness: the revision above
     // is what makes every node refuse the token).
-    void this.ctx.bus.publish('session.revoked', { tokenHash: player.tokenHash }).catch(() => undefined);
+    void this.ctx.events.publish('session.revoked', { tokenHash: player.tokenHash }).catch(() => undefined);
+  }
+
+  /** Housekeeping: forgets sessions a day past their end. */
+  deleteDeadSessions(): Promise<void> {
+    return deleteDeadSessions(this.ctx.database.db);
   }
 
   /** The player a bearer token belongs to, or null when it is unknown, expired or revoked. */

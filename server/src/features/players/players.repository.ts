@@ -1,11 +1,12 @@
 /** SQL of player reads: profiles, balance, inventory and ledger pages (keyset, index-backed). */
+import type { LedgerType, PlayerRole } from '@metagameplay/protocol';
 import { sql } from 'drizzle-orm';
 import { type Executor, rowsOf } from '../../db/client';
 
 export interface ProfileRow {
   id: string;
   nickname: string;
-  role: 'player' | 'admin';
+  role: PlayerRole;
   balance: number;
   rating: number;
   createdAt: Date;
@@ -26,7 +27,7 @@ export async function findProfile(db: Executor, playerId: string): Promise<Profi
   const row = rowsOf<{
     id: string;
     nickname: string;
-    role: 'player' | 'admin';
+    role: PlayerRole;
     balance: number | string;
     rating: number;
     created_at: string | Date;
@@ -57,20 +58,26 @@ export interface OwnedItemRow {
   id: number;
   name: string;
   price: number;
+  sellPrice: number;
   power: number;
   acquiredAt: Date;
 }
 
-/** The player's items by item id, after `afterId` (served by the inventory primary key). */
+/**
+ * The player's items by item id, after `afterId` (served by the inventory primary key). The sell price
+ * comes from mg_sell_price, the function the sale itself pays by (drizzle/0004_wallet_moves.sql).
+ */
 export async function listOwnedItems(
   db: Executor,
   playerId: string,
   afterId: number,
   limit: number,
   language: string,
+  sellPercent: number,
 ): Promise<OwnedItemRow[]> {
   const result = await db.execute(sql`
-    SELECT i.id, COALESCE(i.names ->> ${language}, i.name) AS name, i.price, i.power, inv.acquired_at
+    SELECT i.id, COALESCE(i.names ->> ${language}, i.name) AS name, i.price,
+           mg_sell_price(i.price, ${sellPercent}::int) AS sell_price, i.power, inv.acquired_at
     FROM inventory inv JOIN items i ON i.id = inv.item_id
     WHERE inv.player_id = ${playerId} AND inv.item_id > ${afterId}
     ORDER BY inv.item_id
@@ -80,12 +87,14 @@ export async function listOwnedItems(
     id: number;
     name: string;
     price: number | string;
+    sell_price: number | string;
     power: number;
     acquired_at: string | Date;
   }>(result).map((r) => ({
     id: r.id,
     name: r.name,
     price: Number(r.price),
+    sellPrice: Number(r.sell_price),
     power: r.power,
     acquiredAt: new Date(r.acquired_at),
   }));
@@ -93,7 +102,7 @@ export async function listOwnedItems(
 
 export interface LedgerRow {
   id: number;
-  type: string;
+  type: LedgerType;
   amount: number;
   balanceAfter: number;
   itemId: number | null;
@@ -125,7 +134,7 @@ export async function listLedger(
   `);
   return rowsOf<{
     id: number | string;
-    type: string;
+    type: LedgerType;
     amount: number | string;
     balance_after: number | string;
     item_id: number | null;
@@ -146,8 +155,8 @@ export async function listLedger(
   }));
 }
 
-export async function findRole(db: Executor, playerId: string): Promise<'player' | 'admin' | null> {
-  const row = rowsOf<{ role: 'player' | 'admin' }>(
+export async function findRole(db: Executor, playerId: string): Promise<PlayerRole | null> {
+  const row = rowsOf<{ role: PlayerRole }>(
     await db.execute(sql`SELECT role FROM players WHERE id = ${playerId}`),
   )[0];
   return row?.role ?? null;
@@ -156,7 +165,7 @@ export async function findRole(db: Executor, playerId: string): Promise<'player'
 export async function setRoleByNickname(
   db: Executor,
   nicknameKey: string,
-  role: 'player' | 'admin',
+  role: PlayerRole,
 ): Promise<boolean> {
   const rows = rowsOf(
     await db.execute(

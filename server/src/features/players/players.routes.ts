@@ -12,21 +12,19 @@ import {
   TransactionPage,
 } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppContext } from '../../context';
 import { requestLanguage } from '../../lib/language';
-import { bearerAuth, errors, sendMoneyMove } from '../../lib/http';
-import { authenticatedPlayer, requirePlayer } from '../../plugins/authenticate';
+import { bearerAuth, errors } from '../../lib/http';
+import { authenticatedPlayer, requirePlayer } from '../auth/authenticate';
 import type { AuthService } from '../auth/auth.service';
-import type { ShopService } from '../shop/shop.service';
-import { runMoneyMove } from '../wallet/idempotency';
+import { sendMoneyMove } from '../wallet/wallet.http';
+import type { WalletService } from '../wallet/wallet.service';
 import type { PlayerService } from './players.service';
 
 export const playerRoutes: FastifyPluginAsyncTypebox<{
-  ctx: AppContext;
   auth: AuthService;
   players: PlayerService;
-  shop: ShopService;
-}> = async (app, { ctx, auth, players, shop }) => {
+  wallet: WalletService;
+}> = async (app, { auth, players, wallet }) => {
   const preHandler = requirePlayer(auth);
   const tags = ['player'];
 
@@ -86,24 +84,16 @@ export const playerRoutes: FastifyPluginAsyncTypebox<{
         summary: 'Sell an item you own for its sell price',
         params: ItemIdParam,
         headers: IdempotencyHeaders,
-        response: { 200: SellResponse, ...errors(400, 401, 404, 409) },
+        response: { 200: SellResponse, ...errors(400, 401, 404, 409, 429) },
       },
     },
     async (request, reply) => {
-      const playerId = authenticatedPlayer(request).id;
-      const { itemId } = request.params;
-      const result = await runMoneyMove(
-        ctx.database.db,
-        {
-          playerId,
-          key: request.headers['idempotency-key'],
-          method: 'POST',
-          path: `/me/items/${itemId}/sell`,
-          body: null,
-        },
-        async (db) => ({ statusCode: 200, body: await shop.sell(db, playerId, itemId) }),
+      const answer = await wallet.sale(
+        authenticatedPlayer(request).id,
+        request.params.itemId,
+        request.headers['idempotency-key'],
       );
-      return sendMoneyMove(reply, result);
+      return sendMoneyMove(reply, answer);
     },
   );
 

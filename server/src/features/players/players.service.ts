@@ -2,13 +2,14 @@
 import type {
   Language,
   OwnedItemPage,
+  PlayerRole,
   PageQuery,
   PrivatePlayer,
   PublicPlayer,
   Transaction,
   TransactionPage,
 } from '@metagameplay/protocol';
-import type { AppContext } from '../../context';
+import type { ServiceContext } from '../../context';
 import { decodeCursor, pageOf } from '../../lib/cursor';
 import { DomainError } from '../../lib/domain-error';
 import { findBalance, findProfile, findRole, listLedger, listOwnedItems } from './players.repository';
@@ -21,11 +22,7 @@ export interface OnlineCheck {
 export class PlayerService {
   online: OnlineCheck = { isOnline: () => Promise.resolve(false) };
 
-  constructor(private readonly ctx: AppContext) {}
-
-  sellPrice(price: number): number {
-    return Math.floor((price * this.ctx.config.sellPricePercent) / 100);
-  }
+  constructor(private readonly ctx: ServiceContext) {}
 
   async privateProfile(playerId: string): Promise<PrivatePlayer> {
     const row = await findProfile(this.ctx.database.db, playerId);
@@ -57,21 +54,28 @@ export class PlayerService {
     return { balance };
   }
 
-  async role(playerId: string): Promise<'player' | 'admin' | null> {
+  async role(playerId: string): Promise<PlayerRole | null> {
     return findRole(this.ctx.database.db, playerId);
   }
 
   async items(playerId: string, query: PageQuery, language: Language): Promise<OwnedItemPage> {
     const limit = query.limit ?? 20;
     const [afterId] = query.cursor ? decodeCursor<[number]>(query.cursor, ['i']) : [0];
-    const rows = await listOwnedItems(this.ctx.database.db, playerId, afterId, limit + 1, language);
+    const rows = await listOwnedItems(
+      this.ctx.database.db,
+      playerId,
+      afterId,
+      limit + 1,
+      language,
+      this.ctx.config.sellPricePercent,
+    );
     const { page, nextCursor } = pageOf(rows, limit, (r) => [r.id]);
     return {
       items: page.map((r) => ({
         id: r.id,
         name: r.name,
         price: r.price,
-        sellPrice: this.sellPrice(r.price),
+        sellPrice: r.sellPrice,
         power: r.power,
         acquiredAt: r.acquiredAt.toISOString(),
       })),
@@ -88,7 +92,7 @@ export class PlayerService {
       transactions: page.map(
         (r): Transaction => ({
           id: String(r.id),
-          type: r.type as Transaction['type'],
+          type: r.type,
           amount: r.amount,
           balanceAfter: r.balanceAfter,
           itemId: r.itemId,

@@ -23,7 +23,7 @@ import {
 } from '@metagameplay/protocol';
 import type { TSchema } from '@sinclair/typebox';
 import type { RawData, WebSocket } from 'ws';
-import type { AppContext } from '../../context';
+import type { ServiceContext } from '../../context';
 import { validatorCompiler } from '../../plugins/validation';
 import type { AuthenticatedPlayer, AuthService } from '../auth/auth.service';
 import type { PlayerService } from '../players/players.service';
@@ -92,7 +92,7 @@ export class RealtimeGateway {
   #stopped = false;
 
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: ServiceContext,
     private readonly auth: AuthService,
     private readonly players: PlayerService,
     private readonly options: GatewayOptions,
@@ -424,7 +424,7 @@ export class RealtimeGateway {
   }
 }
 
-function encode(message: ServerMessage, ctx: AppContext): string | null {
+function encode(message: ServerMessage, ctx: ServiceContext): string | null {
   const problem = checkServerMessage(message);
   if (problem) {
     ctx.log.error({ type: message.type, problem }, 'an outgoing WebSocket message fails its schema');

@@ -1,11 +1,11 @@
 /** The lobby: online players (Presence) with their power and rating (Postgres), self excluded, by id. */
 import type { LobbyPage, PageQuery, PublicPlayer } from '@metagameplay/protocol';
-import type { AppContext } from '../../context';
+import type { ServiceContext } from '../../context';
 import { decodeCursor, pageOf } from '../../lib/cursor';
 import { findLobbyProfiles } from './lobby.repository';
 
 export class LobbyService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: ServiceContext) {}
 
   async page(selfId: string, query: PageQuery): Promise<LobbyPage> {
     const limit = query.limit ?? 20;

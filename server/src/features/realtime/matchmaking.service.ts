@@ -6,7 +6,7 @@
  * waiting time; a player going offline leaves the queue (RealtimeGateway.onOffline).
  */
 import type { MatchmakingQueued } from '@metagameplay/protocol';
-import type { AppContext } from '../../context';
+import type { ServiceContext } from '../../context';
 import type { QueueEntry } from '../../infra/match-queue';
 import { DomainError } from '../../lib/domain-error';
 import type { PlayerService } from '../players/players.service';
@@ -24,7 +24,7 @@ export class MatchmakingService {
   #again = false;
 
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: ServiceContext,
     private readonly players: PlayerService,
   ) {}
 

@@ -7,10 +7,10 @@ import { LobbyPage, MatchmakingBody, MatchmakingQueued, PageQuery } from '@metag
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Gauge } from 'prom-client';
-import type { AppContext } from '../../context';
+import type { ServiceContext } from '../../context';
 import { DomainError } from '../../lib/domain-error';
 import { bearerAuth, errors } from '../../lib/http';
-import { authenticatedPlayer, bearerToken, requirePlayer } from '../../plugins/authenticate';
+import { authenticatedPlayer, bearerToken, requirePlayer } from '../auth/authenticate';
 import type { AuthService } from '../auth/auth.service';
 import type { RealtimeGateway } from './gateway';
 import type { LobbyService } from './lobby.service';
@@ -20,7 +20,7 @@ import type { MatchmakingService } from './matchmaking.service';
 const MATCH_INTERVAL_MS = 1_000;
 
 export const realtimeRoutes: FastifyPluginAsyncTypebox<{
-  ctx: AppContext;
+  ctx: ServiceContext;
   auth: AuthService;
   gateway: RealtimeGateway;
   lobby: LobbyService;
@@ -114,7 +114,7 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<{
 };
 
 /** A gauge read at scrape time, registered once per registry (an app rebuilt on one context replaces it). */
-function gauge(ctx: AppContext, name: string, help: string, read: () => number | Promise<number>): void {
+function gauge(ctx: ServiceContext, name: string, help: string, read: () => number | Promise<number>): void {
   ctx.metrics.registry.removeSingleMetric(name);
   new Gauge({
     name,

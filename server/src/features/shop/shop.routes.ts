@@ -11,19 +11,19 @@ import {
 } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppContext } from '../../context';
 import { requestLanguage } from '../../lib/language';
-import { bearerAuth, errors, sendJsonText, sendMoneyMove } from '../../lib/http';
-import { authenticatedPlayer, requirePlayer } from '../../plugins/authenticate';
+import { bearerAuth, errors, sendJsonText } from '../../lib/http';
+import { authenticatedPlayer, requirePlayer } from '../auth/authenticate';
 import type { AuthService } from '../auth/auth.service';
-import { runMoneyMove } from '../wallet/idempotency';
+import { sendMoneyMove } from '../wallet/wallet.http';
+import type { WalletService } from '../wallet/wallet.service';
 import type { ShopService } from './shop.service';
 
 export const shopRoutes: FastifyPluginAsyncTypebox<{
-  ctx: AppContext;
   auth: AuthService;
   shop: ShopService;
-}> = async (app, { ctx, auth, shop }) => {
+  wallet: WalletService;
+}> = async (app, { auth, shop, wallet }) => {
   const tags = ['shop'];
 
   app.get(
@@ -83,25 +83,17 @@ export const shopRoutes: FastifyPluginAsyncTypebox<{
         params: ItemIdParams,
         headers: IdempotencyHeaders,
         body: BuyBody,
-        response: { 200: BuyResponse, ...errors(400, 401, 404, 409) },
+        response: { 200: BuyResponse, ...errors(400, 401, 404, 409, 429) },
       },
     },
     async (request, reply) => {
-      const playerId = authenticatedPlayer(request).id;
-      const itemId = request.params.id;
-      const { expectedPrice } = request.body;
-      const result = await runMoneyMove(
-        ctx.database.db,
-        {
-          playerId,
-          key: request.headers['idempotency-key'],
-          method: 'POST',
-          path: `/shop/items/${itemId}/buy`,
-          body: request.body,
-        },
-        async (db) => ({ statusCode: 200, body: await shop.buy(db, playerId, itemId, expectedPrice) }),
+      const answer = await wallet.purchase(
+        authenticatedPlayer(request).id,
+        request.params.id,
+        request.body.expectedPrice,
+        request.headers['idempotency-key'],
       );
-      return sendMoneyMove(reply, result);
+      return sendMoneyMove(reply, answer);
     },
   );
 };

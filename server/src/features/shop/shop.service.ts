@@ -1,24 +1,14 @@
 /**
- * The shop: catalog pages (cached per catalog version, with ETags), purchases and sales.
+ * The shop: catalog pages (cached per catalog version, with ETags); purchases and sales are the wallet's.
  * Catalog pages are public and identical for everyone, so the serialized page is cached under a key that
  * holds the catalog version; any catalog change bumps the version, which orphans every old page at once
  * (on every node sharing the cache). Balances are never cached.
  */
 import { createHash } from 'node:crypto';
-import {
-  type BuyResponse,
-  formatCredits,
-  type Language,
-  type SellResponse,
-  type ShopItem,
-  type ShopQuery,
-} from '@metagameplay/protocol';
-import type { AppContext } from '../../context';
+import type { Language, ShopItem, ShopQuery } from '@metagameplay/protocol';
+import type { ServiceContext } from '../../context';
 import { decodeCursor, pageOf } from '../../lib/cursor';
 import { DomainError } from '../../lib/domain-error';
-import type { PlayerService } from '../players/players.service';
-import type { Executor } from '../../db/client';
-import { purchase, sale } from '../wallet/wallet.repository';
 import type { CatalogEntry } from './catalog-file';
 import { findItem, listActiveItems, upsertCatalog } from './shop.repository';
 
@@ -36,10 +26,7 @@ const MAX_ENCODED_PAGES = 512;
 export class ShopService {
   readonly #encoded = new Map<string, Buffer>();
 
-  constructor(
-    private readonly ctx: AppContext,
-    private readonly players: PlayerService,
-  ) {}
+  constructor(private readonly ctx: ServiceContext) {}
 
   /** Loads the catalog file's entries into the database (by name: add missing, update price/power). */
   async syncCatalog(entries: CatalogEntry[]): Promise<{ entries: number; changed: number }> {
@@ -56,7 +43,7 @@ export class ShopService {
       // The cache is down: nothing is served from it until it is back (and then with a new version).
     }
     // Announced on the bus for listeners on any node; the version bump above is what keeps caches right.
-    void this.ctx.bus.publish('catalog.changed', {}).catch(() => undefined);
+    void this.ctx.events.publish('catalog.changed', {}).catch(() => undefined);
   }
 
   /** A catalog page with item names in `language`; pages are cached per language. */
@@ -106,65 +93,10 @@ export class ShopService {
     if (!item) throw itemNotFound(id);
     return toShopItem(item);
   }
-
-  async buy(
-    db: Executor,
-    playerId: string,
-    itemId: number,
-    expectedPrice: number | undefined,
-  ): Promise<BuyResponse> {
-    const outcome = await purchase(db, playerId, itemId, expectedPrice ?? null);
-    const { item } = outcome;
-    if (!item) throw itemNotFound(itemId);
-    if (outcome.owned) throw new DomainError('ALREADY_OWNED', `You already own "${item.name}"`);
-    if (expectedPrice !== undefined && item.price !== expectedPrice) {
-      // Messages are for people: credits as clients show them; details keep minor units for programs.
-      throw new DomainError('PRICE_CHANGED', `The price of "${item.name}" is now ${credits(item.price)}`, {
-        price: item.price,
-      });
-    }
-    if (outcome.balanceAfter === null || outcome.transactionId === null || outcome.acquiredAt === null) {
-      throw new DomainError(
-        'INSUFFICIENT_FUNDS',
-        `Not enough credits: need ${credits(item.price)}, have ${formatCredits(outcome.balanceBefore)}`,
-        { balance: outcome.balanceBefore, required: item.price },
-      );
-    }
-    this.ctx.metrics.purchases.inc();
-    return {
-      balance: outcome.balanceAfter,
-      item: {
-        ...toShopItem(item),
-        sellPrice: this.players.sellPrice(item.price),
-        acquiredAt: outcome.acquiredAt.toISOString(),
-      },
-      transactionId: outcome.transactionId,
-    };
-  }
-
-  async sell(db: Executor, playerId: string, itemId: number): Promise<SellResponse> {
-    const outcome = await sale(db, playerId, itemId, this.ctx.config.sellPricePercent);
-    if (!outcome.item) throw itemNotFound(itemId);
-    if (outcome.balanceAfter === null || outcome.amount === null || outcome.transactionId === null) {
-      throw new DomainError('NOT_OWNED', `You do not own "${outcome.item.name}"`);
-    }
-    this.ctx.metrics.sales.inc();
-    return {
-      balance: outcome.balanceAfter,
-      amount: outcome.amount,
-      item: toShopItem(outcome.item),
-      transactionId: outcome.transactionId,
-    };
-  }
 }
 
 function toShopItem(row: { id: number; name: string; price: number; power: number }): ShopItem {
   return { id: row.id, name: row.name, price: row.price, power: row.power };
-}
-
-/** "50.99 credits": an amount of minor units as a message shows it. */
-function credits(units: number): string {
-  return `${formatCredits(units)} credits`;
 }
 
 export function itemNotFound(id: number): DomainError {

@@ -1,183 +1,166 @@
 /**
- * The wallet: every statement that changes a balance lives here, and each one writes its ledger row in
- * the same statement, so `balance = Σ ledger.amount` cannot break. Each is a single conditional statement
- * (atomic on its own, or inside the caller's transaction): the UPDATE of the player row takes its row
- * lock, so concurrent moves of one player serialize there and re-check `balance >= price` on the latest
- * row instead of double-spending. Lock order is always player row first, then inventory/ledger.
+ * SQL of the wallet. The shop's money moves (purchase, sale, grant) are server-side functions
+ * (drizzle/0004_wallet_moves.sql) called as named prepared statements: one round trip each, the
+ * Idempotency-Key claimed, checked and stored inside the same statement. The login bonus is paid by the
+ * statement that opens the session. Every statement writes its ledger row with the balance change, so
+ * `balance = Σ ledger.amount` cannot break; every one locks the player row before any inventory row.
  */
-import { sql } from 'drizzle-orm';
-import { type Executor, rowsOf } from '../../db/client';
-import type { ItemRow } from '../shop/shop.repository';
+import type { Database } from '../../db/client';
 
-export type LedgerType =
-  | 'login_bonus'
-  | 'purchase'
-  | 'sale'
-  | 'battle_stake'
-  | 'battle_payout'
-  | 'battle_refund'
-  | 'admin_grant';
-
-export interface LedgerMove {
-  playerId: string;
-  type: LedgerType;
-  /** Signed minor units; a debit that would make the balance negative is refused (returns null). */
-  amount: number;
-  itemId?: number | null;
-  battleId?: string | null;
-  note?: string | null;
+/** What a wallet function answers: see drizzle/0004_wallet_moves.sql. */
+export interface MoveRow {
+  o_kind: 'done' | 'replay' | 'reused';
+  o_status: number;
+  o_outcome: string;
 }
 
-/** Credits or debits one player and writes the ledger row. Null: no such player, or not enough funds. */
-export async function applyLedgerMove(
-  db: Executor,
-  move: LedgerMove,
-): Promise<{ balance: number; transactionId: string } | null> {
-  const result = await db.execute(sql`
-    WITH moved AS (
-      UPDATE players SET balance = balance + ${move.amount}::bigint, updated_at = now()
-      WHERE id = ${move.playerId} AND balance + ${move.amount}::bigint >= 0
-      RETURNING balance
+async function move(database: Database, name: string, text: string, values: unknown[]): Promise<MoveRow> {
+  const [row] = await database.query<MoveRow>({ name, text, values });
+  if (!row) throw new Error(`${name} returned no row`);
+  return row;
+}
+
+export interface KeyArgs {
+  key: string | null;
+  fingerprint: string;
+}
+
+export function purchase(
+  database: Database,
+  args: { playerId: string; itemId: number; expectedPrice: number | null; sellPercent: number } & KeyArgs,
+): Promise<MoveRow> {
+  return move(
+    database,
+    'wallet_purchase',
+    'SELECT o_kind, o_status, o_outcome FROM mg_purchase($1, $2, $3, $4, $5, $6)',
+    [args.playerId, args.itemId, args.expectedPrice, args.sellPercent, args.key, args.fingerprint],
+  );
+}
+
+export function sale(
+  database: Database,
+  args: { playerId: string; itemId: number; sellPercent: number } & KeyArgs,
+): Promise<MoveRow> {
+  return move(
+    database,
+    'wallet_sale',
+    'SELECT o_kind, o_status, o_outcome FROM mg_sale($1, $2, $3, $4, $5)',
+    [args.playerId, args.itemId, args.sellPercent, args.key, args.fingerprint],
+  );
+}
+
+export function grant(
+  database: Database,
+  args: { actorId: string; playerId: string; amount: number; reason: string } & KeyArgs,
+): Promise<MoveRow> {
+  return move(
+    database,
+    'wallet_grant',
+    'SELECT o_kind, o_status, o_outcome FROM mg_grant($1, $2, $3, $4, $5, $6)',
+    [args.actorId, args.playerId, args.amount, args.reason, args.key, args.fingerprint],
+  );
+}
+
+export interface SessionPlayerRow {
+  id: string;
+  bonus: number;
+}
+
+/** A new player with its login bonus (ledger row) and first session, in one statement; null: name taken. */
+export async function insertPlayerWithSession(
+  database: Database,
+  input: {
+    nickname: string;
+    nicknameKey: string;
+    nicknameSkeleton: string;
+    passwordHash: string;
+    bonus: number;
+    tokenHash: string;
+    expiresAt: Date;
+  },
+): Promise<SessionPlayerRow | null> {
+  const [row] = await database.query<{ id: string; bonus: number | string }>({
+    name: 'wallet_register',
+    text: `
+    WITH player AS (
+      INSERT INTO players (nickname, nickname_key, nickname_skeleton, password_hash, balance, last_bonus_at)
+      VALUES ($1, $2, $7, $3, $4::bigint, now())
+      -- Either key taken (the same name, or one that looks like it): nobody is registered.
+      ON CONFLICT DO NOTHING
+      RETURNING id, balance
+    ), bonus AS (
+      INSERT INTO ledger (player_id, type, amount, balance_after)
+      SELECT id, 'login_bonus', balance, balance FROM player WHERE balance > 0
+    ), session AS (
+      INSERT INTO sessions (token_hash, player_id, expires_at)
+      SELECT $5, id, $6::timestamptz FROM player
     )
-    INSERT INTO ledger (player_id, type, amount, balance_after, item_id, battle_id, note)
-    SELECT ${move.playerId}, ${move.type}, ${move.amount}::bigint, balance, ${move.itemId ?? null}::int,
-           ${move.battleId ?? null}::uuid, ${move.note ?? null}
-    FROM moved
-    RETURNING id::text AS transaction_id, balance_after
-  `);
-  const row = rowsOf<{ transaction_id: string; balance_after: number | string }>(result)[0];
-  return row ? { balance: Number(row.balance_after), transactionId: row.transaction_id } : null;
-}
-
-/** The item columns of a purchase or sale outcome row: all null when no such item exists. */
-interface OutcomeItemColumns {
-  id: number | null;
-  name: string | null;
-  price: number | string | null;
-  power: number | null;
-}
-
-function itemOf(row: OutcomeItemColumns): ItemRow | null {
-  return row.id === null
-    ? null
-    : { id: row.id, name: row.name ?? '', price: Number(row.price), power: row.power ?? 0 };
-}
-
-export interface PurchaseOutcome {
-  item: ItemRow | null;
-  owned: boolean;
-  balanceBefore: number;
-  balanceAfter: number | null;
-  transactionId: string | null;
-  acquiredAt: Date | null;
+    SELECT id, balance AS bonus FROM player`,
+    values: [
+      input.nickname,
+      input.nicknameKey,
+      input.passwordHash,
+      input.bonus,
+      input.tokenHash,
+      input.expiresAt.toISOString(),
+      input.nicknameSkeleton,
+    ],
+  });
+  return row ? { id: row.id, bonus: Number(row.bonus) } : null;
 }
 
 /**
- * One purchase in one statement: reads the item, checks ownership, debits only if the balance covers the
- * price (and equals expectedPrice when given), writes the inventory and ledger rows. A second buy of the
- * same item racing this one fails on the inventory primary key (23505); the service retries it, and the
- * retry sees the item owned.
+ * Opens a session and credits the login bonus unless one was paid within the cooldown, or it would take
+ * the balance past MAX_MONEY (then it is cut to what fits). Decided on the locked player row (the lock
+ * every money move takes first), so two simultaneous logins cannot both slip under a cooldown. Without
+ * a cooldown every login pays: the comparison with now() (the transaction's start) would otherwise
+ * refuse a login that started just before a concurrent one committed.
  */
-export async function purchase(
-  db: Executor,
-  playerId: string,
-  itemId: number,
-  expectedPrice: number | null,
-): Promise<PurchaseOutcome> {
-  const result = await db.execute(sql`
-    WITH item AS (
-      SELECT id, name, price, power FROM items WHERE id = ${itemId} AND active
-    ), owned AS (
-      SELECT 1 FROM inventory WHERE player_id = ${playerId} AND item_id = ${itemId}
-    ), debit AS (
-      UPDATE players p SET balance = p.balance - item.price, updated_at = now()
-      FROM item
-      WHERE p.id = ${playerId}
-        AND p.balance >= item.price
-        AND NOT EXISTS (SELECT 1 FROM owned)
-        AND (${expectedPrice}::bigint IS NULL OR item.price = ${expectedPrice}::bigint)
-      RETURNING p.balance, item.price
-    ), inv AS (
-      INSERT INTO inventory (player_id, item_id) SELECT ${playerId}, ${itemId} FROM debit RETURNING acquired_at
-    ), led AS (
-      INSERT INTO ledger (player_id, type, amount, balance_after, item_id)
-      SELECT ${playerId}, 'purchase', -debit.price, debit.balance, ${itemId} FROM debit RETURNING id
+export async function openSessionWithBonus(
+  database: Database,
+  input: { playerId: string; bonus: number; cooldownSeconds: number; tokenHash: string; expiresAt: Date },
+): Promise<SessionPlayerRow | null> {
+  const [row] = await database.query<{ id: string; bonus: number | string }>({
+    name: 'wallet_login',
+    text: `
+    WITH current AS (
+      SELECT id, CASE
+               WHEN $2::int = 0 OR last_bonus_at IS NULL
+                    OR last_bonus_at <= now() - make_interval(secs => $2::int)
+               THEN LEAST($3::bigint, 1000000000000000 - balance) ELSE 0::bigint END AS bonus
+      FROM players WHERE id = $1 FOR NO KEY UPDATE
+    ), player AS (
+      UPDATE players p SET balance = p.balance + current.bonus,
+             last_bonus_at = CASE WHEN current.bonus > 0 THEN now() ELSE p.last_bonus_at END,
+             updated_at = now()
+      FROM current WHERE p.id = current.id
+      RETURNING p.id, p.balance, current.bonus
+    ), ledger_row AS (
+      INSERT INTO ledger (player_id, type, amount, balance_after)
+      SELECT id, 'login_bonus', bonus, balance FROM player WHERE bonus > 0
+    ), session AS (
+      INSERT INTO sessions (token_hash, player_id, expires_at)
+      SELECT $4, id, $5::timestamptz FROM player
     )
-    SELECT item.id, item.name, item.price, item.power,
-           EXISTS (SELECT 1 FROM owned) AS owned,
-           (SELECT balance FROM players WHERE id = ${playerId}) AS balance_before,
-           debit.balance AS balance_after, led.id::text AS transaction_id, inv.acquired_at
-    FROM (SELECT 1) AS one
-    LEFT JOIN item ON true LEFT JOIN debit ON true LEFT JOIN led ON true LEFT JOIN inv ON true
-  `);
-  const row = rowsOf<
-    OutcomeItemColumns & {
-      owned: boolean;
-      balance_before: number | string | null;
-      balance_after: number | string | null;
-      transaction_id: string | null;
-      acquired_at: Date | string | null;
-    }
-  >(result)[0];
-  if (!row) throw new Error('purchase statement returned no row');
-  return {
-    item: itemOf(row),
-    owned: row.owned,
-    balanceBefore: Number(row.balance_before ?? 0),
-    balanceAfter: row.balance_after === null ? null : Number(row.balance_after),
-    transactionId: row.transaction_id,
-    acquiredAt: row.acquired_at === null ? null : new Date(row.acquired_at),
-  };
+    SELECT id, bonus FROM player`,
+    values: [
+      input.playerId,
+      input.cooldownSeconds,
+      input.bonus,
+      input.tokenHash,
+      input.expiresAt.toISOString(),
+    ],
+  });
+  return row ? { id: row.id, bonus: Number(row.bonus) } : null;
 }
 
-export interface SaleOutcome {
-  item: ItemRow | null;
-  balanceAfter: number | null;
-  amount: number | null;
-  transactionId: string | null;
-}
+/** Keys are kept this long (the API promises at least 24 h). */
+export const IDEMPOTENCY_RETENTION_HOURS = 48;
 
-/**
- * One sale in one statement: removes the inventory row and pays `price × percent / 100` (rounded down).
- * Of two concurrent sales, the second waits on the inventory row, finds it gone and pays nothing.
- * Retired items can still be sold.
- */
-export async function sale(
-  db: Executor,
-  playerId: string,
-  itemId: number,
-  percent: number,
-): Promise<SaleOutcome> {
-  const result = await db.execute(sql`
-    WITH item AS (
-      SELECT id, name, price, power FROM items WHERE id = ${itemId}
-    ), removed AS (
-      DELETE FROM inventory WHERE player_id = ${playerId} AND item_id = ${itemId} RETURNING item_id
-    ), credit AS (
-      UPDATE players p SET balance = p.balance + (item.price * ${percent}::int / 100), updated_at = now()
-      FROM item, removed
-      WHERE p.id = ${playerId}
-      RETURNING p.balance, item.price * ${percent}::int / 100 AS amount
-    ), led AS (
-      INSERT INTO ledger (player_id, type, amount, balance_after, item_id)
-      SELECT ${playerId}, 'sale', credit.amount, credit.balance, ${itemId} FROM credit RETURNING id
-    )
-    SELECT item.id, item.name, item.price, item.power, credit.balance AS balance_after, credit.amount,
-           led.id::text AS transaction_id
-    FROM (SELECT 1) AS one LEFT JOIN item ON true LEFT JOIN credit ON true LEFT JOIN led ON true
-  `);
-  const row = rowsOf<
-    OutcomeItemColumns & {
-      balance_after: number | string | null;
-      amount: number | string | null;
-      transaction_id: string | null;
-    }
-  >(result)[0];
-  if (!row) throw new Error('sale statement returned no row');
-  return {
-    item: itemOf(row),
-    balanceAfter: row.balance_after === null ? null : Number(row.balance_after),
-    amount: row.amount === null ? null : Number(row.amount),
-    transactionId: row.transaction_id,
-  };
+export async function deleteExpiredIdempotencyKeys(database: Database): Promise<void> {
+  await database.query({
+    name: 'wallet_expire_keys',
+    text: 'DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)',
+    values: [IDEMPOTENCY_RETENTION_HOURS],
+  });
 }

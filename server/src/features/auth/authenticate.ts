@@ -4,9 +4,9 @@
  * so a promotion or demotion takes effect at once.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthenticatedPlayer, AuthService } from '../features/auth/auth.service';
-import type { PlayerService } from '../features/players/players.service';
-import { DomainError } from '../lib/domain-error';
+import type { AuthenticatedPlayer, AuthService } from './auth.service';
+import type { PlayerService } from '../players/players.service';
+import { DomainError } from '../../lib/domain-error';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,0 +1,2 @@
+ALTER TABLE "ledger" ADD CONSTRAINT "ledger_balance_after_max" CHECK ("ledger"."balance_after" <= 1000000000000000);--> statement-breakpoint
+ALTER TABLE "players" ADD CONSTRAINT "players_balance_max" CHECK ("players"."balance" <= 1000000000000000);

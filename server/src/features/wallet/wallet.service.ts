@@ -1,0 +1,230 @@
+/**
+ * The wallet: the one owner of every money move — purchase, sale, admin grant, login bonus, and the
+ * battle moves (stake, payout, refund, escrow resolution). Each move is one statement or one
+ * transaction the wallet opens itself, with its Idempotency-Key handled inside; routes and other
+ * services ask for a move and get its answer, they never compose money statements themselves.
+ *
+ * Each player has at most MONEY_MOVES_IN_FLIGHT_MAX moves running at once (on all nodes together); more
+ * wait briefly for a slot, then are answered 429, so one player cannot queue the whole database pool on
+ * its row lock and starve everyone else.
+ */
+import { type ErrorCode, formatCredits, MAX_MONEY } from '@metagameplay/protocol';
+import type { AppContext } from '../../context';
+import { DomainError } from '../../lib/domain-error';
+import { fingerprintOf, type MoneyMoveResponse, type MoveRequest } from './idempotency';
+import {
+  deleteExpiredIdempotencyKeys,
+  grant,
+  insertPlayerWithSession,
+  type KeyArgs,
+  type MoveRow,
+  openSessionWithBonus,
+  purchase,
+  type SessionPlayerRow,
+  sale,
+} from './wallet.repository';
+
+export type { MoneyMoveResponse } from './idempotency';
+
+/** How long a money move waits for one of its player's in-flight slots before it is refused. */
+const SLOT_WAIT_MS = 1_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+type WalletContext = Pick<AppContext, 'config' | 'database' | 'metrics' | 'inFlight'>;
+
+export class WalletService {
+  constructor(private readonly ctx: WalletContext) {}
+
+  async purchase(
+    playerId: string,
+    itemId: number,
+    expectedPrice: number | undefined,
+    key: string | undefined,
+  ): Promise<MoneyMoveResponse> {
+    const request: MoveRequest = {
+      method: 'POST',
+      path: `/shop/items/${itemId}/buy`,
+      body: expectedPrice === undefined ? {} : { expectedPrice },
+    };
+    const answer = await this.#move(playerId, key, request, (keyArgs) =>
+      purchase(this.ctx.database, {
+        playerId,
+        itemId,
+        expectedPrice: expectedPrice ?? null,
+        sellPercent: this.ctx.config.sellPricePercent,
+        ...keyArgs,
+      }),
+    );
+    if (answer.statusCode === 200 && !answer.replayed) this.ctx.metrics.purchases.inc();
+    return answer;
+  }
+
+  async sale(playerId: string, itemId: number, key: string | undefined): Promise<MoneyMoveResponse> {
+    const request: MoveRequest = { method: 'POST', path: `/me/items/${itemId}/sell`, body: null };
+    const answer = await this.#move(playerId, key, request, (keyArgs) =>
+      sale(this.ctx.database, {
+        playerId,
+        itemId,
+        sellPercent: this.ctx.config.sellPricePercent,
+        ...keyArgs,
+      }),
+    );
+    if (answer.statusCode === 200 && !answer.replayed) this.ctx.metrics.sales.inc();
+    return answer;
+  }
+
+  /** An admin's grant; the key belongs to the acting admin, as every key to the player who sends it. */
+  grant(
+    actorId: string,
+    playerId: string,
+    amount: number,
+    reason: string,
+    key: string | undefined,
+  ): Promise<MoneyMoveResponse> {
+    const request: MoveRequest = {
+      method: 'POST',
+      path: `/admin/players/${playerId}/credits`,
+      body: { amount, reason },
+    };
+    return this.#move(actorId, key, request, (keyArgs) =>
+      grant(this.ctx.database, { actorId, playerId, amount, reason, ...keyArgs }),
+    );
+  }
+
+  /** A new player with its first login bonus and session; null when the nickname is taken. */
+  registerWithBonus(input: {
+    nickname: string;
+    nicknameKey: string;
+    nicknameSkeleton: string;
+    passwordHash: string;
+    bonus: number;
+    tokenHash: string;
+    expiresAt: Date;
+  }): Promise<SessionPlayerRow | null> {
+    return insertPlayerWithSession(this.ctx.database, input);
+  }
+
+  /** A session for a known player, with the login bonus unless the cooldown holds it back. */
+  loginWithBonus(input: {
+    playerId: string;
+    bonus: number;
+    tokenHash: string;
+    expiresAt: Date;
+  }): Promise<SessionPlayerRow | null> {
+    return openSessionWithBonus(this.ctx.database, {
+      ...input,
+      cooldownSeconds: this.ctx.config.loginBonusCooldownSeconds,
+    });
+  }
+
+  /** Housekeeping: forgets keys past their retention. */
+  deleteExpiredKeys(): Promise<void> {
+    return deleteExpiredIdempotencyKeys(this.ctx.database);
+  }
+
+  /** Runs one bounded move and turns its row into the answer (a replay is the stored answer, as it was). */
+  async #move(
+    playerId: string,
+    key: string | undefined,
+    request: MoveRequest,
+    run: (keyArgs: KeyArgs) => Promise<MoveRow>,
+  ): Promise<MoneyMoveResponse> {
+    const row = await this.bounded(playerId, () =>
+      run({ key: key ?? null, fingerprint: key === undefined ? '' : fingerprintOf(request) }),
+    );
+    if (row.o_kind === 'reused') {
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was already used for a different request',
+      );
+    }
+    return {
+      statusCode: row.o_status,
+      body: renderOutcome(row.o_outcome),
+      replayed: row.o_kind === 'replay',
+    };
+  }
+
+  /**
+   * Runs work while holding one of the player's in-flight slots. A move that finds none free waits a
+   * little for one (a burst of a few moves is served, in turn), and is answered 429 RATE_LIMITED when
+   * none frees within SLOT_WAIT_MS.
+   */
+  async bounded<T>(playerId: string, work: () => Promise<T>): Promise<T> {
+    const key = `money:${playerId}`;
+    const max = this.ctx.config.moneyMovesInFlightMax;
+    let release = await this.ctx.inFlight.acquire(key, max);
+    for (let waited = 0, pause = 2; !release && waited < SLOT_WAIT_MS; waited += pause, pause *= 2) {
+      await sleep(Math.min(pause, SLOT_WAIT_MS - waited));
+      release = await this.ctx.inFlight.acquire(key, max);
+    }
+    if (!release) {
+      throw new DomainError(
+        'RATE_LIMITED',
+        'Too many money moves in flight for this player; try again in 1 s',
+        { retryAfterSeconds: 1 },
+        { 'retry-after': '1' },
+      );
+    }
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+}
+
+interface Outcome {
+  code?: ErrorCode;
+  error?: unknown;
+  itemId?: number;
+  name?: string;
+  price?: number;
+  balance?: number;
+  required?: number;
+  amount?: number;
+}
+
+/**
+ * The response body of a stored outcome: a success is the body itself; a rule error is rebuilt from its
+ * code and facts. A pure function of the stored text, so a replay is byte-identical to the first answer.
+ * (Answers stored before the wallet functions already hold their error body: sent as they are.)
+ */
+export function renderOutcome(stored: string): string {
+  const outcome = JSON.parse(stored) as Outcome;
+  if (outcome.code === undefined) return JSON.stringify(outcome);
+  return JSON.stringify(ruleError(outcome.code, outcome).toBody());
+}
+
+export function ruleError(code: ErrorCode, facts: Outcome): DomainError {
+  const credits = (units: number | undefined) => `${formatCredits(units ?? 0)} credits`;
+  switch (code) {
+    case 'ITEM_NOT_FOUND':
+      return new DomainError(code, `No item ${facts.itemId ?? ''} in the shop`);
+    case 'ALREADY_OWNED':
+      return new DomainError(code, `You already own "${facts.name ?? ''}"`);
+    case 'NOT_OWNED':
+      return new DomainError(code, `You do not own "${facts.name ?? ''}"`);
+    case 'PRICE_CHANGED':
+      return new DomainError(code, `The price of "${facts.name ?? ''}" is now ${credits(facts.price)}`, {
+        price: facts.price,
+      });
+    case 'INSUFFICIENT_FUNDS':
+      return new DomainError(
+        code,
+        `Not enough credits: need ${credits(facts.required)}, have ${formatCredits(facts.balance ?? 0)}`,
+        { balance: facts.balance, required: facts.required },
+      );
+    case 'BALANCE_LIMIT':
+      return new DomainError(
+        code,
+        `A balance cannot pass ${credits(MAX_MONEY)}: it holds ${credits(facts.balance)}, the move adds ${credits(facts.amount)}`,
+        { balance: facts.balance, amount: facts.amount, max: MAX_MONEY },
+      );
+    case 'PLAYER_NOT_FOUND':
+      return new DomainError(code, 'No such player');
+    default:
+      return new DomainError(code, code);
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * The wallet on real Postgres: one player's mixed buys and sells in flight together never deadlock (zero
+ * 5xx, money conserved), racing buys queued behind a held player row resolve to one purchase, the
+ * configured sell percentage and login-bonus cooldown change what players get, and money stays within
+ * MAX_MONEY everywhere.
+ */
+import { MAX_MONEY } from '@metagameplay/protocol';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Answer, api, books, call, fund, makeAdmin, register } from './helpers/http';
+import { startServer, type TestServer } from './helpers/server';
+
+const postgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+
+/** A side connection to the server's database, to hold row locks while requests queue behind them. */
+async function sideConnection(server: TestServer): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: server.databaseUrl ?? '' });
+  await client.connect();
+  return client;
+}
+
+/** Waits until `count` backends of this database wait on a lock (the requests have queued). */
+async function waitForLockWaiters(side: pg.Client, count: number): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    // Activity statistics are a snapshot per transaction: the side connection may be inside one.
+    await side.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await side.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+       WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if ((rows[0]?.n ?? 0) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  const { rows } = await side.query(
+    'SELECT state, wait_event_type, wait_event, left(query, 80) AS q FROM pg_stat_activity WHERE datname = current_database()',
+  );
+  throw new Error(`never saw ${count} requests waiting on a lock: ${JSON.stringify(rows)}`);
+}
+
+/** Holds the player's row as FOR UPDATE in an open transaction until release() is called. */
+async function holdPlayerRow(side: pg.Client, playerId: string): Promise<{ release(): Promise<void> }> {
+  await side.query('BEGIN');
+  await side.query('SELECT 1 FROM players WHERE id = $1 FOR UPDATE', [playerId]);
+  return {
+    release: async () => {
+      await side.query('COMMIT');
+    },
+  };
+}
+
+postgres('wallet on postgres', () => {
+  let server: TestServer;
+  /** SELL_PRICE_PERCENT 50, a one-hour login-bonus cooldown, one money move in flight per player. */
+  let configured: TestServer;
+  let side: pg.Client;
+  beforeAll(async () => {
+    server = await startServer('postgres');
+    configured = await startServer('postgres', {
+      SELL_PRICE_PERCENT: '50',
+      LOGIN_BONUS_COOLDOWN_SECONDS: '3600',
+      MONEY_MOVES_IN_FLIGHT_MAX: '1',
+    });
+    side = await sideConnection(server);
+  });
+  afterAll(async () => {
+    await side?.end();
+    await configured?.close();
+    await server?.close();
+  });
+
+  it('two buys of one item queued behind a held player row: one purchase, one ALREADY_OWNED', async () => {
+    const pilot = await register(server);
+    await fund(server, pilot.player.id, 1_000_000);
+    const hold = await holdPlayerRow(side, pilot.player.id);
+    const buys = [1, 2].map(() => call(server, 'POST', api('/shop/items/1/buy'), { token: pilot.token }));
+    await waitForLockWaiters(side, 2);
+    await hold.release();
+    const answers = await Promise.all(buys);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(answers.find((a) => a.status === 409)?.body.error.code).toBe('ALREADY_OWNED');
+    const b = await books(server, pilot.player.id);
+    expect(b.items).toEqual([1]);
+    expect(b.balance).toBe(pilot.loginBonus + 1_000_000 - 150075);
+    expect(b.balance).toBe(b.ledgerSum);
+  });
+
+  it('two buys with one Idempotency-Key queued behind a held player row: one charge, one replay', async () => {
+    const pilot = await register(server);
+    await fund(server, pilot.player.id, 1_000_000);
+    const hold = await holdPlayerRow(side, pilot.player.id);
+    const headers = { 'idempotency-key': 'queued-twice' };
+    const first = call(server, 'POST', api('/shop/items/2/buy'), { token: pilot.token, headers });
+    await waitForLockWaiters(side, 1);
+    const second = call(server, 'POST', api('/shop/items/2/buy'), { token: pilot.token, headers });
+    await waitForLockWaiters(side, 2);
+    await hold.release();
+    const answers = await Promise.all([first, second]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(answers[1]!.text).toBe(answers[0]!.text);
+    expect(answers.map((a) => a.headers.get('idempotent-replayed'))).toEqual([null, 'true']);
+    const b = await books(server, pilot.player.id);
+    expect(b.ledgerRows).toBe(3);
+    expect(b.balance).toBe(b.ledgerSum);
+  });
+
+  it('one player storming mixed buys and sells (32 in flight, with and without keys): no 5xx, books whole', async () => {
+    const pilot = await register(server);
+    await fund(server, pilot.player.id, 100_000_000);
+    // Two cheap items bought and sold over and over: a buy of an item often meets a sale of the same item.
+    const items = [3, 4];
+    const answers: Answer[] = [];
+    await Promise.all(
+      Array.from({ length: 32 }, async (_, worker) => {
+        for (let i = 0; i < 12; i++) {
+          const id = items[(worker + i) % items.length]!;
+          const path = (worker + i) % 4 < 2 ? `/shop/items/${id}/buy` : `/me/items/${id}/sell`;
+          const headers: Record<string, string> =
+            worker % 2 === 0 ? { 'idempotency-key': `storm-${worker}-${i}` } : {};
+          answers.push(await call(server, 'POST', api(path), { token: pilot.token, headers }));
+        }
+      }),
+    );
+    const serverErrors = answers.filter((a) => a.status >= 500);
+    expect(serverErrors.map((a) => a.text)).toEqual([]);
+    for (const a of answers) {
+      if (a.status === 429) expect(a.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect([200, 409, 429]).toContain(a.status);
+    }
+    const b = await books(server, pilot.player.id);
+    expect(b.balance).toBe(b.ledgerSum);
+    expect(b.balance).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a player at its in-flight bound gets 429 with Retry-After; other players are served meanwhile', async () => {
+    const pilot = await register(configured);
+    const other = await register(configured);
+    await fund(configured, pilot.player.id, 1_000_000);
+    const held = await sideConnection(configured);
+    try {
+      const hold = await holdPlayerRow(held, pilot.player.id);
+      const first = call(configured, 'POST', api('/shop/items/3/buy'), { token: pilot.token });
+      await waitForLockWaiters(held, 1);
+      const refused = await call(configured, 'POST', api('/me/items/4/sell'), { token: pilot.token });
+      expect(refused.status, refused.text).toBe(429);
+      expect(refused.body.error.code).toBe('RATE_LIMITED');
+      expect(refused.headers.get('retry-after')).toBe('1');
+      const elsewhere = await call(configured, 'GET', api('/me/balance'), { token: other.token });
+      expect(elsewhere.status).toBe(200);
+      await hold.release();
+      expect((await first).status).toBe(200);
+      // The slot is free again.
+      expect((await call(configured, 'POST', api('/me/items/3/sell'), { token: pilot.token })).status).toBe(
+        200,
+      );
+    } finally {
+      await held.end();
+    }
+  });
+
+  it('SELL_PRICE_PERCENT=50: items show and sales pay half the price, rounded down', async () => {
+    const pilot = await register(configured);
+    await fund(configured, pilot.player.id, 10_000);
+    const bought = await call(configured, 'POST', api('/shop/items/3/buy'), { token: pilot.token });
+    expect(bought.status).toBe(200);
+    expect(bought.body.item.price).toBe(5099);
+    expect(bought.body.item.sellPrice).toBe(2549);
+    const mine = await call(configured, 'GET', api('/me/items'), { token: pilot.token });
+    expect(mine.body.items[0].sellPrice).toBe(2549);
+    const sold = await call(configured, 'POST', api('/me/items/3/sell'), { token: pilot.token });
+    expect(sold.status).toBe(200);
+    expect(sold.body.amount).toBe(2549);
+    expect(sold.body.balance).toBe(pilot.loginBonus + 10_000 - 5099 + 2549);
+    const b = await books(configured, pilot.player.id);
+    expect(b.balance).toBe(b.ledgerSum);
+  });
+
+  it('LOGIN_BONUS_COOLDOWN_SECONDS: no second bonus within the cooldown, one again after it', async () => {
+    const pilot = await register(configured);
+    expect(pilot.loginBonus).toBeGreaterThan(0);
+    const credentials = { nickname: pilot.nickname, password: pilot.password };
+    const soon = await call(configured, 'POST', api('/auth/login'), { body: credentials });
+    expect(soon.status).toBe(200);
+    expect(soon.body.loginBonus).toBe(0);
+    expect((await books(configured, pilot.player.id)).ledgerRows).toBe(1);
+    // An hour and a bit later (the last bonus moved back in time):
+    await configured.ctx.database.query({
+      name: 'test_age_bonus',
+      text: "UPDATE players SET last_bonus_at = now() - interval '3601 seconds' WHERE id = $1",
+      values: [pilot.player.id],
+    });
+    const later = await call(configured, 'POST', api('/auth/login'), { body: credentials });
+    expect(later.body.loginBonus).toBeGreaterThan(0);
+    const b = await books(configured, pilot.player.id);
+    expect(b.ledgerRows).toBe(2);
+    expect(b.balance).toBe(pilot.loginBonus + later.body.loginBonus);
+  });
+
+  describe('money is bounded by MAX_MONEY', () => {
+    it('a grant up to the maximum is paid and reported exactly; one past it is refused (BALANCE_LIMIT)', async () => {
+      const admin = await register(server);
+      await makeAdmin(server, admin.player.id);
+      const pilot = await register(server);
+      await fund(server, pilot.player.id, MAX_MONEY - pilot.loginBonus - 1_000_000);
+      const grant = (amount: number, key?: string) =>
+        call(server, 'POST', api(`/admin/players/${pilot.player.id}/credits`), {
+          token: admin.token,
+          body: { amount, reason: 'near the top' },
+          headers: key ? { 'idempotency-key': key } : {},
+        });
+      const over = await grant(1_000_001, 'over-the-top');
+      expect(over.status, over.text).toBe(409);
+      expect(over.body.error.code).toBe('BALANCE_LIMIT');
+      expect(over.body.error.details).toEqual({
+        balance: MAX_MONEY - 1_000_000,
+        amount: 1_000_001,
+        max: MAX_MONEY,
+      });
+      // Stored and replayed like every rule error.
+      const replay = await grant(1_000_001, 'over-the-top');
+      expect(replay.text).toBe(over.text);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      const top = await grant(1_000_000);
+      expect(top.status, top.text).toBe(200);
+      expect(top.body.balance).toBe(MAX_MONEY);
+      const shown = await call(server, 'GET', api('/me/balance'), { token: pilot.token });
+      expect(shown.text).toBe(`{"balance":${MAX_MONEY}}`);
+      const b = await books(server, pilot.player.id);
+      expect(b.balance).toBe(MAX_MONEY);
+      expect(b.balance).toBe(b.ledgerSum);
+    });
+
+    it('a login bonus at the top is cut to what fits; a sale past the top is refused', async () => {
+      const pilot = await register(server);
+      await fund(server, pilot.player.id, 5099);
+      expect((await call(server, 'POST', api('/shop/items/3/buy'), { token: pilot.token })).status).toBe(200);
+      await fund(server, pilot.player.id, MAX_MONEY - pilot.loginBonus - 5);
+      const login = await call(server, 'POST', api('/auth/login'), {
+        body: { nickname: pilot.nickname, password: pilot.password },
+      });
+      expect(login.status).toBe(200);
+      expect(login.body.loginBonus).toBe(5);
+      const sale = await call(server, 'POST', api('/me/items/3/sell'), { token: login.body.token });
+      expect(sale.status, sale.text).toBe(409);
+      expect(sale.body.error.code).toBe('BALANCE_LIMIT');
+      const b = await books(server, pilot.player.id);
+      expect(b.balance).toBe(MAX_MONEY);
+      expect(b.items).toEqual([3]);
+      expect(b.balance).toBe(b.ledgerSum);
+    });
+
+    it('the database refuses a balance past the maximum (CHECK)', async () => {
+      const pilot = await register(server);
+      await expect(
+        side.query('UPDATE players SET balance = $1 WHERE id = $2', [String(MAX_MONEY + 1), pilot.player.id]),
+      ).rejects.toThrow(/players_balance_max/);
+    });
+  });
+});
