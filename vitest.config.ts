@@ -8,6 +8,7 @@ export default defineConfig({
       'packages/*/test/**/*.test.{ts,tsx}',
       'server/test/**/*.test.ts',
       'console/test/**/*.test.{ts,tsx}',
+      'web/test/**/*.test.{ts,tsx}',
       'bench/test/**/*.test.ts',
     ],
     pool: 'forks',

@@ -8,7 +8,8 @@
  *   --duration S        seconds per measured run (default 5)
  *   --rounds N          alternating rounds per side, best one kept (default 3; smoke 1)
  *   --warmup S          seconds of unmeasured warm-up per side before measuring (default 10)
- *   --connections N     connections/clients for every scenario (defaults: shop 50, cycle/scale 16, login 8)
+ *   --connections N     connections/clients for every scenario (defaults: shop 50, cycle 32, scale 16, login 8)
+ *   --wrk-threads N     wrk threads for shop and cycle (default 1; wrk is used when installed, else autocannon)
  *   --large-players N   players of the large data set (default 1,000,000; 10 ledger rows each)
  *   --small-players N   players of the small data set (default 1,000)
  *   --reload            reload the large data set even when a complete one exists
@@ -97,6 +98,7 @@ export async function main(argv: string[]): Promise<number> {
       warmup: { type: 'string' },
       rounds: { type: 'string' },
       connections: { type: 'string' },
+      'wrk-threads': { type: 'string' },
       'large-players': { type: 'string' },
       'small-players': { type: 'string' },
       reload: { type: 'boolean', default: false },
@@ -123,6 +125,7 @@ export async function main(argv: string[]): Promise<number> {
     rounds: num(values.rounds, smoke ? 1 : 3),
     warmupS: num(values.warmup, smoke ? 0 : 10),
     connections: values.connections === undefined ? undefined : Number(values.connections),
+    wrkThreads: num(values['wrk-threads'], 1),
     postgres,
     profileDir: values.profile ? path.join(benchRoot, 'results', 'profiles') : undefined,
     largePlayers: num(values['large-players'], smoke ? 2_000 : 1_000_000),

@@ -87,6 +87,30 @@ export async function cycleScript(options: CycleScriptOptions): Promise<string> 
   ].join('\n');
 }
 
+/**
+ * The cycle's reference: the least SQL that does the same work, one transaction per move (BEGIN;
+ * inventory insert/delete; conditional balance update; ledger insert; COMMIT), run with `-M prepared`.
+ * The balance update's RETURNING feeds the ledger row's balance_after (`\gset`), as one server would.
+ */
+export function leastSqlCycleScript(): string {
+  const pid = 'bench_pid(:pid)';
+  return [
+    '\\set pid 1 + :client_id + :clients * random(0, :per - 1)',
+    '\\set cost -1 * :price',
+    'BEGIN;',
+    `INSERT INTO inventory (player_id, item_id) VALUES (${pid}, :item);`,
+    `UPDATE players SET balance = balance - :price WHERE id = ${pid} AND balance >= :price RETURNING balance AS bal \\gset`,
+    `INSERT INTO ledger (player_id, type, amount, balance_after, item_id) VALUES (${pid}, 'purchase', :cost, :bal, :item);`,
+    'COMMIT;',
+    'BEGIN;',
+    `DELETE FROM inventory WHERE player_id = ${pid} AND item_id = :item;`,
+    `UPDATE players SET balance = balance + :price WHERE id = ${pid} RETURNING balance AS bal \\gset`,
+    `INSERT INTO ledger (player_id, type, amount, balance_after, item_id) VALUES (${pid}, 'sale', :price, :bal, :item);`,
+    'COMMIT;',
+    '',
+  ].join('\n');
+}
+
 export interface PgbenchResult {
   /** Script executions (cycles) per second, excluding connection time. */
   tps: number;
@@ -106,6 +130,10 @@ export interface PgbenchOptions {
   /** Seeded players available (1..players); each client gets players/clients of them. */
   players: number;
   item: number;
+  /** The cycle item's price (the least-SQL script needs it). */
+  price?: number;
+  /** Query protocol: `prepared` (named statements, parsed once per connection) or `extended` (default). */
+  mode?: 'prepared' | 'extended';
 }
 
 export async function runPgbench(options: PgbenchOptions): Promise<PgbenchResult> {
@@ -118,7 +146,7 @@ export async function runPgbench(options: PgbenchOptions): Promise<PgbenchResult
     const args = [
       '-n',
       '-M',
-      'extended',
+      options.mode ?? 'extended',
       '-h',
       url.hostname,
       '-p',
@@ -137,6 +165,8 @@ export async function runPgbench(options: PgbenchOptions): Promise<PgbenchResult
       `per=${per}`,
       '-D',
       `item=${options.item}`,
+      '-D',
+      `price=${options.price ?? 0}`,
       '-f',
       scriptFile,
       '-l',
@@ -153,7 +183,8 @@ export async function runPgbench(options: PgbenchOptions): Promise<PgbenchResult
         code === 0 ? resolve(out) : reject(new Error(`pgbench exited ${code}:\n${out}`)),
       );
     });
-    const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(output)?.[1] ?? NaN);
+    // No "tps" line when no transaction finished (e.g. connecting took the whole run on a busy machine).
+    const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(output)?.[1] ?? 0);
     const transactions = Number(/number of transactions actually processed: (\d+)/.exec(output)?.[1] ?? 0);
     const failed = Number(/number of failed transactions: (\d+)/.exec(output)?.[1] ?? 0);
     // Per-transaction log lines: client_id transaction_no time_us script_no epoch epoch_us.

@@ -1,7 +1,8 @@
 /**
- * Child processes under test: the MetaGameplay server and the baselines, each its own Node process (the
- * load generator runs in the harness process), started with `node --import tsx` so the pid we sample is
- * the server itself, not a wrapper. Peak memory is the kernel's high-water mark (VmHWM in
+ * Child processes under test: the MetaGameplay server and the baselines, each its own Node process. The
+ * server runs as in production, built to JavaScript and started with plain `node` (server/scripts/start.mjs
+ * builds it first when stale and runs it in the same process); the baselines with `node --import tsx`.
+ * Either way the pid we sample is the server itself, not a wrapper. Peak memory is the kernel's high-water mark (VmHWM in
  * /proc/<pid>/status), read just before the process is stopped, so it covers the whole scenario.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -50,8 +51,10 @@ export function readProcStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number | 
 
 export interface StartOptions {
   name: string;
-  /** Script path relative to the repository root, run with `node --import tsx`. */
+  /** Script path relative to the repository root, run with `node --import tsx` (or plain node). */
   script: string;
+  /** Run the script with plain `node` (JavaScript, no TypeScript loader). */
+  plainNode?: boolean;
   args?: string[];
   env?: Record<string, string>;
   /** Path polled until it answers 2xx (default /healthz). */
@@ -63,7 +66,7 @@ export interface StartOptions {
 
 export async function startProcess(options: StartOptions): Promise<Proc> {
   const port = await freePort();
-  const nodeArgs = ['--import', 'tsx'];
+  const nodeArgs = options.plainNode ? [] : ['--import', 'tsx'];
   if (options.cpuProfDir) {
     // One directory per run: tsx's loader thread writes its own (small) profile next to the main one.
     const dir = path.join(options.cpuProfDir, options.name);
@@ -145,11 +148,18 @@ async function waitReady(child: ChildProcess, url: string, timeoutMs: number): P
   throw new Error(`no answer from ${url} within ${timeoutMs} ms`);
 }
 
-/** Starts the MetaGameplay server (server/src/main.ts). */
+/** Starts the MetaGameplay server as `npm start` does: server/dist/main.js (built when stale), plain node. */
 export function startGameServer(
   name: string,
   env: Record<string, string>,
   cpuProfDir?: string,
 ): Promise<Proc> {
-  return startProcess({ name, script: 'server/src/main.ts', env, cpuProfDir, timeoutMs: 120_000 });
+  return startProcess({
+    name,
+    script: 'server/scripts/start.mjs',
+    plainNode: true,
+    env,
+    cpuProfDir,
+    timeoutMs: 120_000,
+  });
 }

@@ -40,6 +40,8 @@ export interface BenchOptions {
   rounds: number;
   /** Overrides every scenario's default connection count. */
   connections?: number;
+  /** wrk threads for the throughput scenarios (shop, cycle). */
+  wrkThreads: number;
   /** Postgres reachable (pgbench and the Postgres scenarios need it). */
   postgres: boolean;
   /** When set, the game server writes a V8 CPU profile per run into this directory. */

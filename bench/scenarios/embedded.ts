@@ -1,8 +1,12 @@
 /**
- * Scenario 4b, for information: embedded mode (no DATABASE_URL: PGlite in DATA_DIR, in the server
- * process). The warm shop page and the buy+sell cycle with the same settings as scenarios 1 and 2;
- * when those ran in this run, their Postgres-mode figures are the comparison.
+ * Scenario 4b, for information: embedded mode (no DATABASE_URL: the server starts its own PostgreSQL in
+ * DATA_DIR). The first start (initdb) and a restart on the same directory, timed from spawn to /healthz;
+ * the warm shop page and the buy+sell cycle with the same settings as scenarios 1 and 2 (when those ran
+ * in this run, their external-Postgres figures are the comparison); and the memory of the server and its
+ * Postgres together as PSS (proportional set size: shared pages, Postgres' shared buffers among them,
+ * counted once across the processes).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,19 +21,27 @@ export async function embeddedScenario(
   options: BenchOptions,
   earlier: ScenarioResult[],
 ): Promise<ScenarioResult> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'mg-bench-pglite-'));
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mg-bench-embedded-'));
+  const dataDir = path.join(dir, 'data');
   const cycleConnections = options.connections ?? (options.smoke ? 4 : 16);
   const shopConnections = options.connections ?? 50;
   // A bonus of 1,000 credits per sign-up pays for the cycle item (the cycle gets every credit back).
-  const server = await startGameServer(
-    'embedded',
-    { DATA_DIR: dir, LOGIN_BONUS_MIN: '1000', LOGIN_BONUS_MAX: '1000' },
-    options.profileDir,
-  );
+  const env = { DATA_DIR: dataDir, LOGIN_BONUS_MIN: '1000', LOGIN_BONUS_MAX: '1000' };
   const notes: string[] = [];
+  let t0 = performance.now();
+  const firstStart = await startGameServer('embedded', env, options.profileDir);
+  const firstStartMs = performance.now() - t0;
+  await firstStart.stop();
+  t0 = performance.now();
+  const server = await startGameServer('embedded', env, options.profileDir);
+  const restartMs = performance.now() - t0;
+  notes.push(
+    `first start (initdb, migrations, catalog) ${Math.round(firstStartMs)} ms; restart on the same DATA_DIR ${Math.round(restartMs)} ms (spawn to /healthz, tsx included)`,
+  );
   let shop;
   let cycle;
   let rss: number | null;
+  let pss: { serverMiB: number; postgresMiB: number; processes: number } | null = null;
   try {
     const shopLoad = {
       url: `${server.url}${SHOP_PATH}`,
@@ -52,6 +64,12 @@ export async function embeddedScenario(
       connections: cycleConnections,
     });
     rss = server.peakRssMiB();
+    pss = pssOf(server.pid, dataDir);
+    if (pss) {
+      notes.push(
+        `PSS after the load: server ${pss.serverMiB.toFixed(0)} MiB + its Postgres ${pss.postgresMiB.toFixed(0)} MiB (${pss.processes} processes) = ${(pss.serverMiB + pss.postgresMiB).toFixed(0)} MiB`,
+      );
+    }
     notes.push(
       `${players.length} players signed up over HTTP; cycle status ${JSON.stringify(cycle.load.statusCodes)}`,
     );
@@ -61,15 +79,15 @@ export async function embeddedScenario(
   }
   const pgSide = (scenario: string, prefix: string): Side | undefined => {
     const row = earlier.find((r) => r.scenario === scenario)?.rows.find((r) => r.name.startsWith(prefix));
-    return row ? { ...row.project, label: 'Postgres mode' } : undefined;
+    return row ? { ...row.project, label: 'external Postgres' } : undefined;
   };
   const rows: Row[] = [];
   const shopPg = pgSide('shop', 'GET /shop/items');
   rows.push({
     scenario: 'embedded',
-    name: 'GET /shop/items (warm), PGlite',
+    name: 'GET /shop/items (warm), embedded Postgres',
     project: {
-      label: 'PGlite mode',
+      label: 'embedded Postgres',
       rate: shop.okRps,
       unit: 'req/s',
       p50: shop.p50,
@@ -83,9 +101,9 @@ export async function embeddedScenario(
   const cyclePg = pgSide('cycle', 'buy+sell cycle, plain');
   rows.push({
     scenario: 'embedded',
-    name: `buy+sell cycle, PGlite, c=${cycleConnections}`,
+    name: `buy+sell cycle, embedded Postgres, c=${cycleConnections}`,
     project: {
-      label: 'PGlite mode',
+      label: 'embedded Postgres',
       rate: cycle.cyclesPerS,
       unit: 'cycles/s',
       p50: cycle.load.p50,
@@ -97,4 +115,43 @@ export async function embeddedScenario(
     verdict: 'info',
   });
   return { scenario: 'embedded', rows, notes };
+}
+
+function pssKiB(pid: number): number {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** PSS of the server process and of its Postgres (the postmaster of DATA_DIR and its children), Linux only. */
+function pssOf(
+  serverPid: number,
+  dataDir: string,
+): { serverMiB: number; postgresMiB: number; processes: number } | null {
+  if (process.platform !== 'linux') return null;
+  let postmaster: number;
+  try {
+    postmaster = Number(
+      readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+  } catch {
+    return null;
+  }
+  const pids = [postmaster];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === postmaster) pids.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  // The bench starts node itself (no tsx wrapper): serverPid is the server.
+  const postgresKiB = pids.reduce((sum, pid) => sum + pssKiB(pid), 0);
+  return { serverMiB: pssKiB(serverPid) / 1024, postgresMiB: postgresKiB / 1024, processes: pids.length };
 }

@@ -6,7 +6,7 @@
 import type { PrivatePlayer } from '@metagameplay/protocol';
 import { useApp, useInput } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { type GameApi, type Messages, RequestGate } from '@metagameplay/game';
+import { type GameApi, type Messages, type ReconnectStatus, RequestGate } from '@metagameplay/game';
 import {
   GameContext,
   type GameContextValue,
@@ -27,9 +27,13 @@ export interface AppProps {
   t: Messages;
   /** Subscribes to the client's retry notices; returns the unsubscribe function. */
   subscribeRetry: (listener: RetryListener) => () => void;
+  serverUrl: string;
 }
 
-export function App({ api, t, subscribeRetry }: AppProps) {
+/** How long the game retries by itself before asking (a restarting server needs 3–9 s). */
+const RECONNECT_PATIENCE_MS = 30_000;
+
+export function App({ api, t, subscribeRetry, serverUrl }: AppProps) {
   const { exit } = useApp();
   const [screen, setScreen] = useState<ScreenName>('login');
   const [loginInfo, setLoginInfo] = useState<string | null>(null);
@@ -38,6 +42,7 @@ export function App({ api, t, subscribeRetry }: AppProps) {
   const [session, setSession] = useState<Session | null>(null);
   const [retry, setRetry] = useState<RetryStatus | null>(null);
   const [offline, setOffline] = useState(false);
+  const [reconnect, setReconnect] = useState<ReconnectStatus | null>(null);
 
   const endSession = (info: string): void => {
     setSession(null);
@@ -50,18 +55,37 @@ export function App({ api, t, subscribeRetry }: AppProps) {
 
   const gate = useMemo(
     () =>
-      new RequestGate({
-        onOffline: () => {
-          setRetry(null);
-          setOffline(true);
+      new RequestGate(
+        {
+          onOffline: () => {
+            setRetry(null);
+            setReconnect(null);
+            setOffline(true);
+          },
+          onSettled: () => {
+            setRetry(null);
+            setReconnect(null);
+          },
+          onSessionExpired: () => endSessionRef.current(t.login.sessionExpired),
+          onReconnecting: (status) => {
+            setRetry(null);
+            setReconnect(status);
+          },
         },
-        onSettled: () => setRetry(null),
-        onSessionExpired: () => endSessionRef.current(t.login.sessionExpired),
-      }),
+        { patienceMs: RECONNECT_PATIENCE_MS },
+      ),
     [t],
   );
 
-  useEffect(() => subscribeRetry((info) => setRetry(info)), [subscribeRetry]);
+  useEffect(
+    () =>
+      subscribeRetry((info) => {
+        // An attempt is under way: its own retries replace the countdown to it.
+        setReconnect(null);
+        setRetry(info);
+      }),
+    [subscribeRetry],
+  );
 
   // Ink quits on a Ctrl+C read alone; one read in the same chunk as other keys (Esc then Ctrl+C, a
   // fast typist, a busy machine) reaches handlers as text holding ETX. Quit on that too.
@@ -88,11 +112,17 @@ export function App({ api, t, subscribeRetry }: AppProps) {
     gate,
     session,
     retry,
+    reconnect,
     offline,
+    serverUrl,
     inputActive: !offline,
-    go: setScreen,
-    beginSession: (player: PrivatePlayer, loginBonus: number) => {
-      setSession({ player, loginBonus });
+    go: (next) => {
+      // The login bonus is news only until the pilot moves on from the home screen.
+      setSession((s) => (s?.justArrived ? { ...s, justArrived: false } : s));
+      setScreen(next);
+    },
+    beginSession: (player: PrivatePlayer, loginBonus: number, returning: boolean) => {
+      setSession({ player, loginBonus, returning, justArrived: true });
       setLoginInfo(null);
       setScreen('home');
     },

@@ -4,7 +4,7 @@
  */
 import type { PrivatePlayer } from '@metagameplay/protocol';
 import { createContext, useContext } from 'react';
-import type { GameApi, Messages, RequestGate } from '@metagameplay/game';
+import type { GameApi, Messages, ReconnectStatus, RequestGate } from '@metagameplay/game';
 
 export type ScreenName = 'login' | 'home' | 'shop' | 'inventory' | 'history';
 
@@ -15,8 +15,12 @@ export interface RetryStatus {
 
 export interface Session {
   player: PrivatePlayer;
-  /** The bonus the last login earned, in units; shown on the home screen. */
+  /** The bonus the last login earned, in units; shown on the home screen right after the login. */
   loginBonus: number;
+  /** Logged in to a pilot that existed (welcome back), rather than registered a new one. */
+  returning: boolean;
+  /** True until the pilot leaves the home screen for the first time: the bonus line shows until then. */
+  justArrived: boolean;
 }
 
 export interface GameContextValue {
@@ -25,11 +29,15 @@ export interface GameContextValue {
   gate: RequestGate;
   session: Session | null;
   retry: RetryStatus | null;
+  /** The gate is trying again by itself (with a countdown to show). */
+  reconnect: ReconnectStatus | null;
   offline: boolean;
+  /** The server the game talks to, named when it cannot be reached. */
+  serverUrl: string;
   /** Screens listen to keys only while this is true (not while the outage dialog is up). */
   inputActive: boolean;
   go(screen: ScreenName): void;
-  beginSession(player: PrivatePlayer, loginBonus: number): void;
+  beginSession(player: PrivatePlayer, loginBonus: number, returning: boolean): void;
   updatePlayer(patch: Partial<PrivatePlayer>): void;
   /** Back to login, with a line to show there. */
   endSession(info: string): void;

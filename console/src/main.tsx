@@ -48,7 +48,7 @@ function main(): void {
   const crash = installCrashHandlers(terminal, t.cli.crashed, Boolean(process.env.METAGAMEPLAY_DEBUG));
   const app = render(
     <CrashGuard onCrash={crash}>
-      <App api={api} t={t} subscribeRetry={subscribeRetry} />
+      <App api={api} t={t} subscribeRetry={subscribeRetry} serverUrl={config.serverUrl} />
     </CrashGuard>,
     { exitOnCtrlC: true },
   );

@@ -141,6 +141,8 @@ describe.skipIf(!hasTmux())('console game end to end', () => {
     await term.waitFor('You already have this item.');
     term.key('Escape', 'Escape');
     screen = await term.waitFor(/Items\s+2/);
+    // The bonus was news right after the login, not after shopping.
+    expect(screen).not.toContain('Login bonus');
     expect(homeCredits(screen)).toBe(bonus - 303);
     expect(balance).toBe(bonus - 303);
 
@@ -168,15 +170,13 @@ describe.skipIf(!hasTmux())('console game end to end', () => {
     expect(screen).toContain('Galaxy item 001');
     term.key('Escape');
 
-    // Log out, log in again: the same items and credits, plus a new login bonus.
+    // Log out, log in again (nickname and password pasted in one go, each with its line break): the
+    // same items and credits, plus a new login bonus, and a welcome back.
     await term.waitFor('Log out');
     term.key('5');
     await term.waitFor('You left the bridge');
-    await term.type(nickname);
-    term.key('Enter');
-    await term.waitFor('Password:');
-    await term.type(password);
-    term.key('Enter');
+    term.paste(`${nickname}\n${password}\n`);
+    await term.waitFor(`Welcome back, ${nickname}!`);
     screen = await term.waitFor(/Items\s+1/);
     expect(homeCredits(screen)).toBe(balanceBeforeLogout + loginBonus(screen));
     term.key('2');
@@ -189,12 +189,15 @@ describe.skipIf(!hasTmux())('console game end to end', () => {
     await server.kill();
     term.key('4');
     await term.waitFor(/Cannot reach the galaxy — retrying \(\d\/5\)/);
-    await term.waitFor('[R] retry · [Q] quit', 30_000);
+    // The game keeps trying by itself for about 30 s, counting down to each attempt, before it asks.
+    await term.waitFor(/Cannot reach the galaxy — trying again in \d+ s/, 30_000);
+    screen = await term.waitFor('[R] retry · [Q] quit', 60_000);
+    expect(screen).toContain(`Server: ${server.url}. Is it running? Start it with "npm start".`);
     await server.start();
     term.key('r');
     screen = await term.waitForNo('[R] retry');
     screen = await term.waitFor(/Items\s+1/);
-    expect(screen).toContain(`Welcome aboard, ${nickname}!`);
+    expect(screen).toContain(`Welcome back, ${nickname}!`);
     term.key('1');
     await term.waitFor('Galaxy item 001');
     await term.waitFor('✓ owned');

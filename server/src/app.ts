@@ -2,20 +2,30 @@
  * Builds the Fastify app from a ready AppContext; never listens (main.ts does, tests inject).
  * Registration order: external plugins, app plugins (validation, errors, metrics, rate limits), routes.
  */
+import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import type { AppContext } from './context';
 import { adminRoutes } from './features/admin/admin.routes';
 import { AdminService } from './features/admin/admin.service';
 import { authRoutes } from './features/auth/auth.routes';
 import { AuthService } from './features/auth/auth.service';
-import { homePage } from './features/ops/home-page';
 import { opsRoutes } from './features/ops/ops.routes';
 import { playerRoutes } from './features/players/players.routes';
+import { RealtimeGateway } from './features/realtime/gateway';
+import { LobbyService } from './features/realtime/lobby.service';
+import { MatchmakingService } from './features/realtime/matchmaking.service';
+import { realtimeRoutes } from './features/realtime/realtime.routes';
 import { PlayerService } from './features/players/players.service';
 import { shopRoutes } from './features/shop/shop.routes';
 import { ShopService } from './features/shop/shop.service';
+import { webRoutes } from './features/web/web.routes';
 import { registerErrorHandling } from './plugins/errors';
 import { hardenedServerOptions, registerHttpHardening } from './plugins/http-hardening';
 import { registerOpenApi } from './plugins/openapi';
@@ -27,22 +37,48 @@ export interface Services {
   players: PlayerService;
   shop: ShopService;
   admin: AdminService;
+  realtime: RealtimeGateway;
+  lobby: LobbyService;
+  matchmaking: MatchmakingService;
 }
 
 export function createServices(ctx: AppContext): Services {
   const players = new PlayerService(ctx);
+  players.online = ctx.presence;
   const shop = new ShopService(ctx, players);
-  return { players, shop, auth: new AuthService(ctx, players), admin: new AdminService(ctx, shop) };
+  const auth = new AuthService(ctx, players);
+  const { wsAuthTimeoutMs, wsHeartbeatMs, wsMaxBufferedBytes, presenceTtlMs } = ctx.config;
+  const realtime = new RealtimeGateway(ctx, auth, players, {
+    authTimeoutMs: wsAuthTimeoutMs,
+    heartbeatMs: wsHeartbeatMs,
+    maxBufferedBytes: wsMaxBufferedBytes,
+    presenceTickMs: Math.max(50, Math.floor(presenceTtlMs / 3)),
+  });
+  return {
+    players,
+    shop,
+    auth,
+    admin: new AdminService(ctx, shop),
+    realtime,
+    lobby: new LobbyService(ctx),
+    matchmaking: new MatchmakingService(ctx, players),
+  };
 }
 
 export const API_PREFIX = '/api/v1';
 
 /**
- * One line per request, written by the onResponse hook below when the answer is sent, instead of
- * Fastify's two ("incoming request", "request completed"); Fastify's other lines (errors) stay.
+ * One line per request at `info`, written by the onResponse hook below when the answer is sent, instead
+ * of Fastify's two; the arrival is logged at `debug` only (it helps to see a request that never ends).
+ * Fastify's other lines (errors) stay.
  */
 class OneLinePerRequest extends LogController {
-  override incomingRequest(): void {}
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug(
+      { method: request.method, url: request.url },
+      `${request.method} ${request.url} arrived`,
+    );
+  }
   override requestCompleted(): void {}
 }
 
@@ -94,6 +130,8 @@ export async function buildApp(
   });
 
   await registerOpenApi(app);
+  // Client messages are small JSON objects: anything larger is refused by the WebSocket layer (close 1009).
+  await app.register(websocket, { options: { maxPayload: 4096 } });
 
   registerErrorHandling(app);
   app.addHook('onResponse', (request, reply, done) => {
@@ -113,7 +151,6 @@ export async function buildApp(
   registerRateLimits(app, ctx);
 
   await app.register(opsRoutes, { ctx });
-  await app.register(homePage);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(
     async (api) => {
@@ -125,6 +162,13 @@ export async function buildApp(
         shop: services.shop,
       });
       await api.register(shopRoutes, { ctx, auth: services.auth, shop: services.shop });
+      await api.register(realtimeRoutes, {
+        ctx,
+        auth: services.auth,
+        gateway: services.realtime,
+        lobby: services.lobby,
+        matchmaking: services.matchmaking,
+      });
       await api.register(adminRoutes, {
         ctx,
         auth: services.auth,
@@ -134,5 +178,7 @@ export async function buildApp(
     },
     { prefix: API_PREFIX },
   );
+  // The browser game last: its fallback route never takes a path the routes above answer.
+  await app.register(webRoutes, { distDir: ctx.config.webDistDir });
   return app;
 }

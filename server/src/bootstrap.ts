@@ -1,10 +1,18 @@
 /**
- * Turns a Config into a running AppContext: opens the database (Postgres or embedded PGlite), applies
+ * Turns a Config into a running AppContext: opens the database (DATABASE_URL's Postgres or the embedded one), applies
  * migrations, connects the cache/bus/rate-limit store, and loads the catalog file.
  */
-import type { Config } from './config';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, type Config } from './config';
 import type { AppContext } from './context';
-import { createPgliteDatabase, createPostgresDatabase, type Database } from './db/client';
+import {
+  createEmbeddedDatabase,
+  createPostgresDatabase,
+  ensureDatabaseExists,
+  type Database,
+} from './db/client';
+import { PGLITE_IMPORTED } from './db/pglite-import';
 import { backfillNicknameSkeletons } from './features/auth/auth.service';
 import { PasswordHasher } from './features/auth/password';
 import { readCatalogFile } from './features/shop/catalog-file';
@@ -25,10 +33,34 @@ export interface BootstrapOptions {
   logger?: Logger;
 }
 
-export async function openDatabase(config: Config): Promise<Database> {
-  const database = config.databaseUrl
-    ? createPostgresDatabase(config.databaseUrl)
-    : await createPgliteDatabase(config.dataDir);
+/**
+ * DATABASE_URL's Postgres (its database created when missing), or the embedded Postgres of DATA_DIR.
+ * A DATABASE_URL that cannot be reached fails with a ConfigError naming the variable.
+ */
+export async function openDatabase(
+  config: Config,
+  options: { onNotice?: (message: string) => void } = {},
+): Promise<Database> {
+  let database: Database;
+  if (config.databaseUrl) {
+    try {
+      await ensureDatabaseExists(config.databaseUrl);
+    } catch (error) {
+      throw new ConfigError('DATABASE_URL', `does not lead to a usable database: ${describeDbError(error)}`);
+    }
+    database = createPostgresDatabase(config.databaseUrl);
+  } else {
+    database = await createEmbeddedDatabase(config.dataDir, options);
+    const earlier = path.join(config.dataDir, 'pglite');
+    if (
+      existsSync(path.join(earlier, 'PG_VERSION')) &&
+      !existsSync(path.join(config.dataDir, PGLITE_IMPORTED))
+    ) {
+      options.onNotice?.(
+        `${earlier} holds the data of an earlier version (PGlite), not used any more: stop the server and import it with npm run admin -- import-pglite ${earlier}`,
+      );
+    }
+  }
   try {
     await database.migrate();
   } catch (error) {
@@ -42,13 +74,14 @@ export async function createContext(config: Config, options: BootstrapOptions = 
   const log = options.logger ?? createLogger(config.logLevel);
   // The catalog file is checked before the database opens, so a bad file fails start-up at once.
   const catalog = await readCatalogFile(config.itemsFile);
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, { onNotice: (message) => log.warn(message) });
   await backfillNicknameSkeletons(database.db, log);
   // Redis trouble is logged and survived (the API serves from Postgres); it never stops the server.
   const infra = createInfra({
     redisUrl: config.redisUrl ?? undefined,
     keyPrefix: options.redisKeyPrefix,
     log,
+    presenceTtlMs: config.presenceTtlMs,
   });
   const ctx: AppContext = {
     config,
@@ -56,6 +89,8 @@ export async function createContext(config: Config, options: BootstrapOptions = 
     cache: infra.cache,
     bus: infra.bus,
     rateLimits: infra.rateLimits,
+    presence: infra.presence,
+    matchQueue: infra.matchQueue,
     metrics: new Metrics({ defaultMetrics: options.defaultMetrics }),
     passwords: new PasswordHasher(options.passwordCost ?? { memoryCost: 19_456, timeCost: 2 }),
     log,
@@ -73,4 +108,11 @@ export async function createContext(config: Config, options: BootstrapOptions = 
 export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.closeInfra().catch(() => undefined);
   await ctx.database.close();
+}
+
+/** The reason a connection failed, in one line and without the password. */
+function describeDbError(error: unknown): string {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  const text = typeof message === 'string' && message ? message : String(error);
+  return (typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text).split('\n')[0] ?? '';
 }

@@ -3,19 +3,25 @@
  *   promote <nickname>   make a player an admin (the only way to get the role)
  *   demote <nickname>    make an admin a player again
  *   migrate              apply the database migrations and exit
- * It uses the same configuration as the server (DATABASE_URL, or the embedded database in DATA_DIR,
+ *   import-pglite <dir>  import the data of an earlier version (its DATA_DIR/pglite) into the database
+ * It uses the same configuration as the server (DATABASE_URL, or the embedded Postgres of DATA_DIR,
  * which must not be in use by a running server).
  */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { openDatabase } from './bootstrap';
 import { ConfigError, parseConfig } from './config';
+import { importPglite, PGLITE_IMPORTED } from './db/pglite-import';
 import { nicknameKeyOf } from './features/auth/auth.service';
 import { setRoleByNickname } from './features/players/players.repository';
 
-const USAGE = 'usage: npm run admin -- promote <nickname> | demote <nickname> | migrate';
+const USAGE =
+  'usage: npm run admin -- promote <nickname> | demote <nickname> | migrate | import-pglite <directory>';
+const COMMANDS = ['migrate', 'promote', 'demote', 'import-pglite'];
 
 async function run(args: string[]): Promise<number> {
   const [command, nickname] = args;
-  if (command !== 'migrate' && command !== 'promote' && command !== 'demote') {
+  if (!command || !COMMANDS.includes(command)) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -23,8 +29,18 @@ async function run(args: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const database = await openDatabase(parseConfig(process.env));
+  const config = parseConfig(process.env);
+  const database = await openDatabase(config);
   try {
+    if (command === 'import-pglite') {
+      const tables = await importPglite(nickname ?? '', database);
+      if (database.kind === 'embedded') {
+        await writeFile(path.join(config.dataDir, PGLITE_IMPORTED), `${new Date().toISOString()}\n`);
+      }
+      const summary = tables.map((t) => `${t.table} ${t.rows}`).join(', ');
+      process.stdout.write(`imported ${nickname} into the ${database.kind} database: ${summary}\n`);
+      return 0;
+    }
     if (command === 'migrate') {
       process.stdout.write(`migrations applied (${database.kind})\n`);
       return 0;

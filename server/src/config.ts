@@ -18,7 +18,15 @@ export interface Config {
   sellPricePercent: number;
   sessionTtlHours: number;
   battleChallengeTtlSeconds: number;
+  /** WebSocket: time to authenticate by message, ping interval, send-buffer bound (see features/realtime). */
+  wsAuthTimeoutMs: number;
+  wsHeartbeatMs: number;
+  wsMaxBufferedBytes: number;
+  /** A node whose presence heartbeat is this old counts as dead: its players go offline. */
+  presenceTtlMs: number;
   itemsFile: string;
+  /** The built browser game (web/dist), served at `/`; a fallback page says how to build it when missing. */
+  webDistDir: string;
   rateLimitMax: number;
   authRateLimitMax: number;
   loginMaxFailures: number;
@@ -128,7 +136,12 @@ export function parseConfig(env: Env): Config {
     sellPricePercent: integer(env, 'SELL_PRICE_PERCENT', 100, 0, 100),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 24, 1, 8760),
     battleChallengeTtlSeconds: integer(env, 'BATTLE_CHALLENGE_TTL_SECONDS', 60, 5, 86_400),
+    wsAuthTimeoutMs: integer(env, 'WS_AUTH_TIMEOUT_MS', 5_000, 50, 60_000),
+    wsHeartbeatMs: integer(env, 'WS_HEARTBEAT_MS', 10_000, 50, 60_000),
+    wsMaxBufferedBytes: integer(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
+    presenceTtlMs: integer(env, 'PRESENCE_TTL_MS', 15_000, 200, 300_000),
     itemsFile: path.resolve(text(env, 'ITEMS_FILE') ?? defaultItemsFile),
+    webDistDir: path.resolve(text(env, 'WEB_DIST_DIR') ?? path.join(repositoryRoot, 'web', 'dist')),
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1200, 0, 10_000_000),
     authRateLimitMax: integer(env, 'AUTH_RATE_LIMIT_MAX', 30, 0, 10_000_000),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 0, 1000),

@@ -1,6 +1,7 @@
 /**
  * Entry point: read config, build, listen; on SIGTERM/SIGINT stop taking requests, let in-flight ones
- * finish, close connections and exit. A bad configuration value prints one line and exits 1.
+ * finish, close connections, stop the embedded Postgres (if it is ours) and exit. A bad configuration value
+ * or a failed start prints one line and exits 1.
  */
 import { buildApp } from './app';
 import { closeContext, createContext } from './bootstrap';
@@ -10,8 +11,25 @@ import { deleteExpiredIdempotencyKeys } from './features/wallet/idempotency';
 
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
+  // A signal during start-up (an initdb, migrations) is remembered and honoured once the server is up,
+  // so what the start has begun (the embedded Postgres) is stopped properly rather than orphaned.
+  let requested: string | null = null;
+  let onSignal = (signal: string) => {
+    requested ??= signal;
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   const ctx = await createContext(config);
-  const app = await buildApp(ctx);
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let address: string;
+  try {
+    app = await buildApp(ctx);
+    address = await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    // A failed start stops what it started (the embedded Postgres among them) before exiting.
+    await closeContext(ctx).catch(() => undefined);
+    throw error;
+  }
 
   const housekeeping = setInterval(() => {
     void Promise.all([
@@ -35,10 +53,8 @@ async function main(): Promise<void> {
       .then(() => process.exit(0))
       .catch(() => process.exit(1));
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  onSignal = shutdown;
 
-  const address = await app.listen({ port: config.port, host: config.host });
   app.log.info(
     {
       database: ctx.database.kind,
@@ -47,6 +63,7 @@ async function main(): Promise<void> {
     },
     `MetaGameplay is up: ${address}`,
   );
+  if (requested) shutdown(requested);
 }
 
 main().catch((error: unknown) => {

@@ -90,7 +90,7 @@ describe.each(backends)('API contract on %s', (backend) => {
 
   describe('shop', () => {
     it('lists the 15 original items with exact prices in minor units, by id', async () => {
-      const page = await call(server, 'GET', api('/shop/items?limit=100'));
+      const page = await call(server, 'GET', api('/shop/items?limit=100&lang=ru'));
       expect(page.status).toBe(200);
       const byName = new Map<string, { price: number; power: number }>(
         page.body.items.map((i: { name: string; price: number; power: number }) => [i.name, i]),
@@ -120,7 +120,11 @@ describe.each(backends)('API contract on %s', (backend) => {
     });
 
     it('searches names case-insensitively, treating % and _ literally', async () => {
-      const found = await call(server, 'GET', api(`/shop/items?search=${encodeURIComponent('КОРАБЛЬ')}`));
+      const found = await call(
+        server,
+        'GET',
+        api(`/shop/items?lang=ru&search=${encodeURIComponent('КОРАБЛЬ')}`),
+      );
       expect(found.body.items.map((i: { name: string }) => i.name).sort()).toEqual(
         ['Корабль класса Дредноут', 'Корабль класса Лёгкий крейсер'].sort(),
       );
@@ -253,7 +257,7 @@ describe.each(backends)('API contract on %s', (backend) => {
         [...tx.map((t) => BigInt(t.id))].sort((a, b) => (a > b ? -1 : 1)),
       );
       expect(tx[0]!.balanceAfter).toBe(tx.reduce((sum, t) => sum + t.amount, 0));
-      expect(tx[0]).toMatchObject({ itemId: 13, itemName: 'Голографический модулятор' });
+      expect(tx[0]).toMatchObject({ itemId: 13, itemName: 'Holographic modulator' });
       expect(tx.at(-1)).toMatchObject({ itemId: null, itemName: null });
     });
 

@@ -208,7 +208,13 @@ describe('readCatalogFile', () => {
   it('reads the shipped catalog: 15 items, prices in minor units', async () => {
     const items = await readCatalogFile(defaultItemsFile);
     expect(items).toHaveLength(15);
-    expect(items[0]).toEqual({ name: 'Корабль класса Лёгкий крейсер', price: 150075, power: 60 });
+    expect(items[0]).toEqual({
+      name: 'Корабль класса Лёгкий крейсер',
+      names: { en: 'Light cruiser', ru: 'Корабль класса Лёгкий крейсер' },
+      price: 150075,
+      power: 60,
+    });
+    expect(items.every((i) => i.names.en && i.names.ru)).toBe(true);
     expect(items.find((i) => i.name === 'Корабль класса Дредноут')?.price).toBe(450030);
     expect(items.find((i) => i.name === 'Боевой шлем')?.price).toBe(5099);
   });
@@ -219,8 +225,8 @@ describe('readCatalogFile', () => {
       '[{"name":"Probe","price":"12.5"},{"name":"Drone","price":3,"power":7}]',
     );
     expect(await readCatalogFile(file)).toEqual([
-      { name: 'Probe', price: 1250, power: 0 },
-      { name: 'Drone', price: 300, power: 7 },
+      { name: 'Probe', names: {}, price: 1250, power: 0 },
+      { name: 'Drone', names: {}, price: 300, power: 7 },
     ]);
   });
 
@@ -388,7 +394,8 @@ describe('the server process', () => {
   }
 
   it('serves, finishes a request in flight on SIGTERM, exits 0, and keeps its data across a restart', async () => {
-    const env = { DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT_MAX: '0', AUTH_RATE_LIMIT_MAX: '0' };
+    // debug: the log says when a request arrives (at info it says so only when it is answered).
+    const env = { DATA_DIR: dataDir, LOG_LEVEL: 'debug', RATE_LIMIT_MAX: '0', AUTH_RATE_LIMIT_MAX: '0' };
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const first = startProcess({ ...env, PORT: String(port) });

@@ -1,7 +1,7 @@
 // Two server nodes on different ports, sharing one Postgres and one Redis, behave as one server: a write
 // on either node (purchase, sale, logout, catalog edit) is seen by the other at once, clients that
 // alternate between the ports see one consistent game, and a Redis crash under traffic costs no wrong
-// answer, no lost request and no stale entry after Redis comes back. Postgres only (PGlite is one process).
+// answer, no lost request and no stale entry after Redis comes back. Postgres only.
 // The Redis is a private redis-server that this file starts, kills and restarts; the shared one is untouched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../src/features/auth/auth.service';
@@ -371,6 +371,61 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes, one Postgres, one Re
       expect((await call(reader, 'GET', api('/me'), { token })).status).toBe(401);
       expect((await call(writer, 'GET', api('/me'), { token })).status).toBe(401);
     }
+  });
+
+  it('serves warm pages and sessions from process memory, and hears changes through Redis', async () => {
+    // Commands the private Redis ran so far (it serves these two nodes only).
+    async function redisCommands(): Promise<number> {
+      const client = createRedisClient(redis.url);
+      try {
+        await waitFor(() => client.status === 'ready', 5_000);
+        const stats = await client.info('commandstats');
+        return [...stats.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)]
+          .filter(([, name]) => name !== 'info')
+          .reduce((sum, [, , calls]) => sum + Number(calls), 0);
+      } finally {
+        client.disconnect(false);
+      }
+    }
+    const pilot = await register(a);
+    const token = pilot.token;
+    // Warm B: the catalog page and the session are read from Redis once, then kept.
+    for (let i = 0; i < 3; i += 1) {
+      expect((await shopPage(b)).status).toBe(200);
+      expect((await call(b, 'GET', api('/me/items'), { token })).status).toBe(200);
+    }
+    const before = await redisCommands();
+    for (let i = 0; i < 20; i += 1) {
+      expect((await shopPage(b)).status).toBe(200);
+      expect((await call(b, 'GET', api('/me/items'), { token })).status).toBe(200);
+    }
+    // Two cache reads per page and two per session lookup would be 80 round trips; a few stray ones
+    // (the readiness probe's PING, another component's timer) are allowed, not one per request.
+    expect((await redisCommands()) - before).toBeLessThan(20);
+
+    // Doctor B's page in Redis itself, under the current generation: only Redis's invalidation
+    // message can tell B that its copy is gone.
+    const generation = (await redisEntries(redis.url, `${prefix}cache-gen`)).get(`${prefix}cache-gen`);
+    const versionKey = `${prefix}c:${generation}:catalog:version`;
+    const version = (await redisEntries(redis.url, versionKey)).get(versionKey) ?? '0';
+    const pages = await redisEntries(redis.url, `${prefix}c:${generation}:shop:page:v2:${version}:100:0:`);
+    expect(pages.size).toBe(1);
+    const [pageKey, stored] = [...pages][0]!;
+    const split = (stored ?? '').indexOf('\n');
+    const page = JSON.parse((stored ?? '').slice(split + 1)) as { items: Item[] };
+    const doctored = {
+      ...page,
+      items: page.items.map((item, i) => (i === 0 ? { ...item, price: 424_242 } : item)),
+    };
+    const writer = createRedisClient(redis.url);
+    try {
+      await waitFor(() => writer.status === 'ready', 5_000);
+      await writer.set(pageKey, `"doctored"\n${JSON.stringify(doctored)}`, 'EX', 60);
+    } finally {
+      writer.disconnect(false);
+    }
+    await waitFor(async () => (await shopPage(b)).body.items[0]?.price === 424_242, 2_000);
+    expect((await shopPage(b)).headers.get('etag')).toBe('"doctored"');
   });
 
   it('behaves as one server for clients alternating between the two ports', async () => {

@@ -27,7 +27,7 @@ function useTerminalRows(): number {
 const toneColor = { good: 'green', bad: 'red', info: 'cyan' } as const;
 
 export function Frame(props: { heading: string; keys: string; notice?: Notice | null; children: ReactNode }) {
-  const { t, retry, offline } = useGame();
+  const { t, retry, reconnect, offline, serverUrl } = useGame();
   // One row short of the terminal: Ink redraws in place only while the output is shorter than the screen.
   const rows = useTerminalRows();
   return (
@@ -51,8 +51,11 @@ export function Frame(props: { heading: string; keys: string; notice?: Notice | 
             <Text color="red" bold>
               {t.connection.lost}
             </Text>
+            <Text>{t.connection.hint(serverUrl)}</Text>
             <Text>{t.connection.choice}</Text>
           </Box>
+        ) : reconnect ? (
+          <Countdown until={reconnect.nextAttemptAt} text={t.connection.reconnecting} />
         ) : retry ? (
           <Text color="yellow">{t.connection.retrying(retry.attempt, retry.maxAttempts)}</Text>
         ) : null}
@@ -62,6 +65,16 @@ export function Frame(props: { heading: string; keys: string; notice?: Notice | 
       </Box>
     </Box>
   );
+}
+
+/** "trying again in 3 s…", counting down each second. */
+function Countdown(props: { until: number; text: (seconds: number) => string }) {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, []);
+  return <Text color="yellow">{props.text(Math.max(0, Math.ceil((props.until - now) / 1000)))}</Text>;
 }
 
 /** How many list rows fit: the terminal height less the frame's fixed lines. */

@@ -32,12 +32,19 @@ export interface ListBrowser<T> {
   update(change: (item: T) => T): void;
 }
 
+/**
+ * `pageSize` is read when the list starts over (reset): every page until the next reset is fetched
+ * with that size, so the cursors of earlier pages stay valid whatever the screen shows meanwhile.
+ */
 export function useListBrowser<T>(
-  fetchPage: (cursor: string | null) => Promise<Page<T>>,
+  fetchPage: (cursor: string | null, limit: number) => Promise<Page<T>>,
   onFailure: (error: unknown) => void,
+  pageSize: number,
 ): ListBrowser<T> {
   const { gate } = useGame();
-  const [state, setState] = useState<ListState<T>>(emptyList);
+  const [state, setState] = useState<ListState<T>>(() => emptyList(pageSize));
+  const pageSizeRef = useRef(pageSize);
+  pageSizeRef.current = pageSize;
   const current = useRef(state);
   const fetchRef = useRef(fetchPage);
   fetchRef.current = fetchPage;
@@ -55,7 +62,7 @@ export function useListBrowser<T>(
   }
 
   async function load(request: PageRequest): Promise<void> {
-    const outcome = await gate.run(() => fetchRef.current(request.cursor));
+    const outcome = await gate.run(() => fetchRef.current(request.cursor, request.limit));
     if (outcome.ok) {
       perform(applyPage(current.current, request, outcome.value));
     } else {
@@ -68,7 +75,7 @@ export function useListBrowser<T>(
     state,
     selected: () => selectedItem(current.current),
     move: (move) => perform(moveInList(current.current, move)),
-    reset: () => perform(firstPage(current.current)),
+    reset: () => perform(firstPage(current.current, pageSizeRef.current)),
     reload: () => perform(reloadPage(current.current)),
     update: (change) => commit(mapItems(current.current, change)),
   };

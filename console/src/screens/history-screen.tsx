@@ -15,13 +15,12 @@ export function HistoryScreen() {
   const pageSize = useListRows(12);
   const [notice, setNotice] = useState<Notice | null>(null);
   const list = useListBrowser<Transaction>(
-    async (cursor) => {
-      const page = await api.transactions(
-        cursor === null ? { limit: pageSize } : { limit: pageSize, cursor },
-      );
+    async (cursor, limit) => {
+      const page = await api.transactions(cursor === null ? { limit } : { limit, cursor });
       return { items: page.transactions, nextCursor: page.nextCursor };
     },
     (error) => setNotice({ text: failureMessage(t, error), tone: 'bad' }),
+    pageSize,
   );
 
   useEffect(() => {
@@ -53,6 +52,7 @@ export function HistoryScreen() {
       />
       <PagedRows
         state={state}
+        rows={pageSize}
         empty={t.history.empty}
         row={(tx, index) => (
           <Row
@@ -63,7 +63,8 @@ export function HistoryScreen() {
               { text: t.history.types[tx.type] ?? tx.type, width: 16 },
               { text: signedCredits(tx.amount), width: 14, color: tx.amount < 0 ? 'red' : 'green' },
               { text: formatCredits(tx.balanceAfter), width: 14 },
-              { text: tx.itemName ?? (tx.itemId === null ? '' : `#${tx.itemId}`) },
+              // The item, or an admin grant's reason.
+              { text: tx.itemName ?? (tx.itemId === null ? (tx.note ?? '') : `#${tx.itemId}`) },
             ]}
           />
         )}

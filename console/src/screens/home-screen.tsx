@@ -59,9 +59,13 @@ export function HomeScreen() {
 
   const player = session?.player;
   if (!player) return null;
-  const bonus = session.loginBonus;
+  const bonus = session.justArrived ? session.loginBonus : 0;
   return (
-    <Frame heading={t.home.welcome(player.nickname)} keys={t.home.keys} notice={notice}>
+    <Frame
+      heading={session.returning ? t.home.welcomeBack(player.nickname) : t.home.welcome(player.nickname)}
+      keys={t.home.keys}
+      notice={notice}
+    >
       <Box flexDirection="column" marginTop={1}>
         {bonus > 0 ? <Text color="green">{t.home.bonus(formatCredits(bonus))}</Text> : null}
         <Box marginTop={1} flexDirection="column">

@@ -21,8 +21,9 @@ export function InventoryScreen() {
   const fail = (error: unknown): void => setNotice({ text: failureMessage(t, error), tone: 'bad' });
 
   const list = useListBrowser<OwnedItem>(
-    (cursor) => api.myItems(cursor === null ? { limit: pageSize } : { limit: pageSize, cursor }),
+    (cursor, limit) => api.myItems(cursor === null ? { limit } : { limit, cursor }),
     fail,
+    pageSize,
   );
 
   useEffect(() => {
@@ -94,6 +95,7 @@ export function InventoryScreen() {
       />
       <PagedRows
         state={state}
+        rows={pageSize}
         empty={t.inventory.empty}
         row={(item, index) => (
           <Row

@@ -16,8 +16,9 @@ export function LoginScreen(props: { info: string | null }) {
         ? game.api.login(action.nickname, action.password)
         : game.api.register(action.nickname, action.password),
     );
-    if (outcome.ok) game.beginSession(outcome.value.player, outcome.value.loginBonus);
-    else setState(loginFailed(t, current.current, action, outcome.error));
+    if (outcome.ok) {
+      game.beginSession(outcome.value.player, outcome.value.loginBonus, action.kind === 'login');
+    } else setState(loginFailed(t, current.current, action, outcome.error));
   }
 
   useInput(

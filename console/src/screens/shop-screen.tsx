@@ -12,14 +12,13 @@ import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
 import { useRefState } from '../hooks/use-ref-state';
 import {
-  asApiFailure,
+  buyFailureEffect,
   buyQuestion,
   checkBuy,
   editSearch,
   failureMessage,
   handleTradeListKey,
   loadOwnedIds,
-  moneyDetail,
   searchParam,
 } from '@metagameplay/game';
 
@@ -38,13 +37,14 @@ export function ShopScreen() {
   const fail = (error: unknown): void => setNotice({ text: failureMessage(t, error), tone: 'bad' });
 
   const list = useListBrowser<ShopItem>(
-    (cursor) =>
+    (cursor, limit) =>
       api.shopItems({
-        limit: pageSize,
+        limit,
         ...(cursor === null ? {} : { cursor }),
         ...(searchParam(searchRef.current) === undefined ? {} : { search: searchParam(searchRef.current) }),
       }),
     fail,
+    pageSize,
   );
 
   // First page, the owned ids and a fresh balance when the shop opens.
@@ -86,16 +86,14 @@ export function ShopScreen() {
     }
     if (outcome.handled) return;
     fail(outcome.error);
-    const failure = asApiFailure(outcome.error);
-    if (failure?.code === 'PRICE_CHANGED') {
-      const price = moneyDetail(failure.details, 'price');
-      if (price !== null) list.update((row) => (row.id === item.id ? { ...row, price } : row));
-    } else if (failure?.code === 'ALREADY_OWNED') {
+    const effect = buyFailureEffect(outcome.error);
+    if (effect?.kind === 'price') {
+      list.update((row) => (row.id === item.id ? { ...row, price: effect.price } : row));
+    } else if (effect?.kind === 'owned') {
       setOwned((ids) => new Set(ids).add(item.id));
-    } else if (failure?.code === 'INSUFFICIENT_FUNDS') {
-      const have = moneyDetail(failure.details, 'balance');
-      if (have !== null) game.updatePlayer({ balance: have });
-    } else if (failure?.code === 'ITEM_NOT_FOUND') {
+    } else if (effect?.kind === 'balance') {
+      game.updatePlayer({ balance: effect.balance });
+    } else if (effect?.kind === 'reload') {
       list.reload();
     }
   }
@@ -157,6 +155,7 @@ export function ShopScreen() {
       />
       <PagedRows
         state={state}
+        rows={pageSize}
         empty={t.shop.empty}
         row={(item, index) => {
           const mine = owned.has(item.id);

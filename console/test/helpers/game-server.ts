@@ -4,7 +4,7 @@
  * the same port and data to play an outage.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,6 +41,8 @@ export class GameServer {
   readonly dataDir: string;
   private child: ChildProcess | null = null;
   log = '';
+  /** More environment for the server (e.g. WEB_DIST_DIR for the browser game's e2e). */
+  env: Record<string, string> = {};
 
   constructor(
     readonly port: number,
@@ -72,6 +74,7 @@ export class GameServer {
         RATE_LIMIT_MAX: '0',
         AUTH_RATE_LIMIT_MAX: '0',
         LOG_LEVEL: 'warn',
+        ...this.env,
       },
     });
     const collect = (chunk: Buffer): void => {
@@ -113,6 +116,33 @@ export class GameServer {
   /** Kills the server and removes its database and catalog. */
   async dispose(): Promise<void> {
     await this.kill();
+    await this.stopPostgres();
     rmSync(this.workDir, { recursive: true, force: true });
+  }
+
+  /**
+   * The embedded Postgres runs in its own process group and outlives a killed server (the next start on
+   * the same DATA_DIR stops it); a disposed server takes it down here.
+   */
+  private async stopPostgres(): Promise<void> {
+    let pid: number;
+    try {
+      pid = Number(
+        readFileSync(path.join(this.dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+      );
+    } catch {
+      return;
+    }
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (!pid || !alive()) return;
+    process.kill(pid, 'SIGQUIT');
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

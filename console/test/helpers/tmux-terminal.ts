@@ -76,6 +76,12 @@ export class TmuxTerminal {
     this.tmux('send-keys', '-t', this.session, '-H', ...hex);
   }
 
+  /** Text pasted in one go (tmux's paste buffer; a line feed arrives as Enter, as from a terminal). */
+  paste(text: string): void {
+    this.tmux('set-buffer', '-b', 'mg-paste', '--', text);
+    this.tmux('paste-buffer', '-b', 'mg-paste', '-d', '-t', this.session);
+  }
+
   /** Literal text, one key at a time as a person types. */
   async type(text: string): Promise<void> {
     for (const char of text) {

@@ -8,7 +8,10 @@
  * that call: however many attempts a flaky network causes, the server does the purchase at most once.
  */
 import type {
+  AcceptBattleBody,
   BalanceResponse,
+  BattlePage,
+  BattleResponse,
   BuyBody,
   BuyResponse,
   CreateItemBody,
@@ -16,10 +19,14 @@ import type {
   GrantBody,
   GrantResponse,
   ItemResponse,
+  LeaderboardPage,
+  LobbyPage,
+  MatchmakingQueued,
   OwnedItemPage,
   PrivatePlayer,
   PublicPlayer,
   Readiness,
+  CreateBattleBody,
   SellResponse,
   SessionResponse,
   ShopItem,
@@ -27,8 +34,10 @@ import type {
   TransactionPage,
   UpdateItemBody,
 } from '@metagameplay/protocol';
+import { type CheckedBattle, checkBattle } from './checked-battle';
 import { ApiError, isApiError, NetworkError } from './errors';
-import { newIdempotencyKey } from './idempotency-key';
+import { newClientSeed, newIdempotencyKey } from './idempotency-key';
+import { connect, type RealtimeConnection, type RealtimeOptions } from './realtime';
 import { normalizePolicy, type RetryInfo, type RetryMode, type RetryPolicy } from './retry';
 import { apiErrorFromResponse, HttpTransport, type HttpMethod, type QueryValue } from './transport';
 
@@ -46,6 +55,8 @@ export interface ApiClientOptions {
   random?: () => number;
   /** Default: a random UUID. */
   newIdempotencyKey?: () => string;
+  /** The client seed sent with a challenge or an accept when the caller gives none. Default: 32 random hex digits. */
+  newClientSeed?: () => string;
 }
 
 export interface PageQuery {
@@ -65,6 +76,21 @@ export interface MoneyMoveOptions {
 export interface BuyOptions extends MoneyMoveOptions {
   /** Refuse with 409 PRICE_CHANGED if the catalog price is no longer this. */
   expectedPrice?: number;
+}
+
+export interface BattleMoveOptions extends MoneyMoveOptions {
+  /** The provably-fair client seed (1..64 visible ASCII characters except ':'); default: a random one. */
+  clientSeed?: string;
+}
+
+/** A battle answer with the battle re-checked by `verifyBattle` (see checked-battle.ts). */
+export interface CheckedBattleResponse {
+  battle: CheckedBattle;
+}
+
+export interface CheckedBattlePage {
+  battles: CheckedBattle[];
+  nextCursor: string | null;
 }
 
 export interface AdminApi {
@@ -92,8 +118,12 @@ export class ApiClient {
   readonly admin: AdminApi;
   private readonly http: HttpTransport;
   private readonly makeIdempotencyKey: () => string;
+  private readonly makeClientSeed: () => string;
+  private readonly baseUrl: string;
 
   constructor(options: ApiClientOptions) {
+    this.baseUrl = options.baseUrl;
+    this.makeClientSeed = options.newClientSeed ?? newClientSeed;
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.token = options.token ?? null;
     this.makeIdempotencyKey = options.newIdempotencyKey ?? newIdempotencyKey;
@@ -216,6 +246,73 @@ export class ApiClient {
     });
   }
 
+  // --- battles (API.md "Battles") -------------------------------------------------------------------
+
+  /** Challenges `opponentId`; the stake is held at once. Sends a random client seed unless given one. */
+  async challenge(
+    opponentId: string,
+    stake: number,
+    options: BattleMoveOptions = {},
+  ): Promise<CheckedBattleResponse> {
+    const body: CreateBattleBody = {
+      opponentId,
+      stake,
+      clientSeed: options.clientSeed ?? this.makeClientSeed(),
+    };
+    return this.battleMove(`${API}/battles`, body, options);
+  }
+
+  /** Accepts a challenge: the battle is resolved at once and comes back verified (or flagged). */
+  async accept(battleId: string, options: BattleMoveOptions = {}): Promise<CheckedBattleResponse> {
+    const body: AcceptBattleBody = { clientSeed: options.clientSeed ?? this.makeClientSeed() };
+    return this.battleMove(`${API}/battles/${segment(battleId)}/accept`, body, options);
+  }
+
+  async decline(battleId: string, options: MoneyMoveOptions = {}): Promise<CheckedBattleResponse> {
+    return this.battleMove(`${API}/battles/${segment(battleId)}/decline`, undefined, options);
+  }
+
+  async cancel(battleId: string, options: MoneyMoveOptions = {}): Promise<CheckedBattleResponse> {
+    return this.battleMove(`${API}/battles/${segment(battleId)}/cancel`, undefined, options);
+  }
+
+  async getBattle(battleId: string): Promise<CheckedBattleResponse> {
+    const response = await this.get<BattleResponse>(`${API}/battles/${segment(battleId)}`);
+    return { battle: checkBattle(response.battle) };
+  }
+
+  /** The player's own battles, newest first. */
+  async listBattles(query: PageQuery = {}): Promise<CheckedBattlePage> {
+    const page = await this.get<BattlePage>(`${API}/battles`, { limit: query.limit, cursor: query.cursor });
+    return { battles: page.battles.map(checkBattle), nextCursor: page.nextCursor };
+  }
+
+  /** Online players, self excluded. */
+  async lobby(query: PageQuery = {}): Promise<LobbyPage> {
+    return this.get(`${API}/lobby`, { limit: query.limit, cursor: query.cursor });
+  }
+
+  async leaderboard(query: PageQuery = {}): Promise<LeaderboardPage> {
+    return this.get(`${API}/leaderboard`, { limit: query.limit, cursor: query.cursor });
+  }
+
+  /** Joins the quick-match queue (joining again replaces the stake); needs an open WebSocket. */
+  async joinMatchmaking(stake: number): Promise<MatchmakingQueued> {
+    return this.call({ method: 'POST', path: `${API}/matchmaking`, body: { stake }, retry: 'idempotent' });
+  }
+
+  async leaveMatchmaking(): Promise<void> {
+    await this.call<undefined>({ method: 'DELETE', path: `${API}/matchmaking`, retry: 'idempotent' });
+  }
+
+  /**
+   * Opens the live connection (see realtime.ts) to this client's server with this client's token,
+   * read again at every reconnect. Node passes `sockets: headerAuthSockets(WebSocket)` from `ws`.
+   */
+  connect(options: Omit<RealtimeOptions, 'baseUrl' | 'token'> = {}): RealtimeConnection {
+    return connect({ ...options, baseUrl: this.baseUrl, token: () => this.token });
+  }
+
   // --- operations -----------------------------------------------------------------------------------
 
   /** True while the server process answers `/healthz` with 2xx; false on any failure. Never retried. */
@@ -265,6 +362,22 @@ export class ApiClient {
     });
     this.token = session.token;
     return session;
+  }
+
+  /** A battle move: one Idempotency-Key per call, the same on every retry, like buy and sell. */
+  private async battleMove(
+    path: string,
+    body: unknown,
+    options: MoneyMoveOptions,
+  ): Promise<CheckedBattleResponse> {
+    const response = await this.call<BattleResponse>({
+      method: 'POST',
+      path,
+      body,
+      retry: 'idempotent',
+      idempotencyKey: options.idempotencyKey ?? this.makeIdempotencyKey(),
+    });
+    return { battle: checkBattle(response.battle) };
   }
 
   private async get<T>(path: string, query?: Readonly<Record<string, QueryValue>>): Promise<T> {

@@ -16,3 +16,14 @@ export function newIdempotencyKey(): string {
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** A provably-fair client seed: 16 random bytes as 32 hex digits (fits ClientSeed: 1..64, no ':'). */
+export function newClientSeed(): string {
+  const webCrypto = globalThis.crypto as Crypto | undefined;
+  if (typeof webCrypto?.getRandomValues !== 'function') {
+    throw new Error('No secure random source: pass newClientSeed in the client options');
+  }
+  return Array.from(webCrypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+}

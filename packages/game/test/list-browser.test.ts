@@ -9,6 +9,7 @@ import {
   listMoveForKey,
   moveInList,
   pageNumber,
+  pageWindow,
   reloadPage,
   selectedItem,
 } from '../src/logic/list-browser';
@@ -97,5 +98,34 @@ describe('list browser', () => {
     expect(listMoveForKey({ pageDown: true })).toBe('pageDown');
     expect(listMoveForKey({ upArrow: true })).toBe('up');
     expect(listMoveForKey({})).toBeNull();
+  });
+
+  it('keeps one page size for the whole cursor chain, whatever the screen shows meanwhile', () => {
+    // The server answers with the size each request asks for, as the real one does.
+    const settleAsked = (step: ListStep<number>): ListState<number> => {
+      let current = step;
+      while (current.request)
+        current = applyPage(
+          current.state,
+          current.request,
+          serve(40, current.request.limit, current.request.cursor),
+        );
+      return current.state;
+    };
+    let s = settleAsked(firstPage(emptyList<number>(), 14));
+    expect(s.items).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    // An outage dialog shrinks the list to 3 rows: the page keeps its 14 rows and shows a window.
+    expect(pageWindow(s, 3)).toEqual({ start: 0, items: [1, 2, 3] });
+    for (let i = 0; i < 5; i += 1) s = moveInList(s, 'down').state;
+    expect(pageWindow(s, 3)).toEqual({ start: 3, items: [4, 5, 6] });
+    s = settleAsked(moveInList(s, 'pageDown'));
+    expect(s.items[0]).toBe(15);
+    s = settleAsked(moveInList(s, 'pageUp'));
+    expect(s.items).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    s = settleAsked(moveInList(s, 'pageDown'));
+    s = settleAsked(moveInList(s, 'pageDown'));
+    expect(s.items).toEqual(Array.from({ length: 12 }, (_, i) => i + 29));
+    // Starting over may take a new size.
+    expect(settleAsked(firstPage(s, 5)).items).toEqual([1, 2, 3, 4, 5]);
   });
 });

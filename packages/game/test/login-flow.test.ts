@@ -104,6 +104,21 @@ describe('login flow', () => {
     expect(result.state.nickname).toBe('nova');
   });
 
+  it('logs in with a pasted "nickname⏎password⏎", whatever the line breaks', () => {
+    for (const paste of ['nova\rcorrect horse\r', 'nova\ncorrect horse\n', 'nova\r\ncorrect horse\r\n']) {
+      const result = loginKey(t, initialLogin(), paste, {});
+      expect(result.action).toEqual({ kind: 'login', nickname: 'nova', password: 'correct horse' });
+    }
+    // Without the last line break the password waits in its field for Enter.
+    const typedOnly = loginKey(t, initialLogin(), 'nova\rcorrect horse', {});
+    expect(typedOnly.action).toBeNull();
+    expect(typedOnly.state).toMatchObject({ step: 'password', password: 'correct horse' });
+    // A bad nickname stops there: the rest is not typed into the wrong field.
+    const refused = loginKey(t, initialLogin(), 'x\rcorrect horse\r', {});
+    expect(refused.state).toMatchObject({ step: 'nickname', password: '' });
+    expect(refused.state.error).toBe(t.validation.nicknameLength);
+  });
+
   it('applies backspaces that arrive in one read with other keys', () => {
     // "no" typed, then two backspaces and the real name read together, then Enter.
     const result = loginKey(t, typed(initialLogin(), 'no'), '\u007f\u007fnova\r', {});

@@ -58,4 +58,51 @@ describe('request gate', () => {
     expect(outcome).toMatchObject({ ok: false, handled: true });
     expect(hooks.onSessionExpired).toHaveBeenCalledTimes(1);
   });
+
+  it('retries by itself with growing pauses for its patience, then asks the player', async () => {
+    let now = 0;
+    const pauses: number[] = [];
+    const hooks = {
+      onOffline: vi.fn(),
+      onSettled: vi.fn(),
+      onSessionExpired: vi.fn(),
+      onReconnecting: vi.fn(),
+    };
+    const gate = new RequestGate(hooks, {
+      patienceMs: 30_000,
+      now: () => now,
+      sleep: (ms) => {
+        pauses.push(ms);
+        now += ms;
+        return Promise.resolve();
+      },
+    });
+    const down = () => Promise.reject(new NetworkError('network', 'refused', { notDelivered: true }));
+    // A server back after 9 s: the call succeeds without the player being asked.
+    let calls = 0;
+    const restarting = await gate.run(() => {
+      calls += 1;
+      return now >= 9_000 ? Promise.resolve('up') : down();
+    });
+    expect(restarting).toEqual({ ok: true, value: 'up' });
+    expect(pauses).toEqual([1_000, 2_000, 4_000, 8_000]);
+    expect(calls).toBe(5);
+    expect(hooks.onOffline).not.toHaveBeenCalled();
+    expect(hooks.onReconnecting).toHaveBeenLastCalledWith({ nextAttemptAt: 15_000, askAt: 30_000 });
+
+    // A server that stays down: pauses until 30 s have passed, then the player is asked.
+    pauses.length = 0;
+    const start = now;
+    const pending = gate.run(down);
+    await tick();
+    expect(pauses.reduce((a, b) => a + b, 0)).toBe(30_000);
+    expect(now - start).toBe(30_000);
+    expect(hooks.onOffline).toHaveBeenCalledTimes(1);
+    expect(gate.offline).toBe(true);
+    gate.retry(); // a new round of patience
+    await tick();
+    expect(hooks.onOffline).toHaveBeenCalledTimes(2);
+    expect(now - start).toBe(60_000);
+    void pending;
+  });
 });

@@ -1,18 +1,15 @@
 /**
- * The Database: one Drizzle handle over either a real Postgres (node-postgres pool) or an embedded PGlite
- * in DATA_DIR. Both run the same migrations and the same queries; only construction differs.
+ * The Database: one Drizzle handle over a node-postgres pool, on the Postgres of DATABASE_URL or on the
+ * embedded Postgres the server starts in DATA_DIR (db/embedded.ts). One engine, one code path.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { createDatabaseIfMissing, startEmbeddedPostgres } from './embedded';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -22,9 +19,10 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 export type Executor = Db | Tx;
 
 export interface Database {
-  readonly kind: 'postgres' | 'pglite';
+  /** `embedded`: the Postgres this process started in DATA_DIR; `postgres`: DATABASE_URL's. */
+  readonly kind: 'postgres' | 'embedded';
   readonly db: Db;
-  /** Applies the committed migrations (serialized across nodes by an advisory lock on Postgres). */
+  /** Applies the committed migrations (serialized across nodes by an advisory lock). */
   migrate(): Promise<void>;
   /** True when the database answers a trivial query within the timeout. */
   ping(timeoutMs?: number): Promise<boolean>;
@@ -73,65 +71,48 @@ export function createPostgresDatabase(url: string, options: { poolSize?: number
 }
 
 /**
- * PGlite is one process's database: a second process opening the same directory would corrupt it.
- * A lock file with our pid guards the directory; a lock left by a dead process is taken over.
+ * The embedded default: starts (or creates) the PostgreSQL of DATA_DIR and opens a pool on it; closing the
+ * database stops that Postgres.
  */
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  const lockFile = path.join(dataDir, 'metagameplay.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(lockFile, String(process.pid), { flag: 'wx' });
-      return () => rm(lockFile, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
-      if (holder && holder !== process.pid && isAlive(holder)) {
-        throw new Error(`the embedded database in ${dataDir} is in use by process ${holder}; stop it first`);
-      }
-      await rm(lockFile, { force: true });
-    }
-  }
-  throw new Error(`cannot lock ${dataDir}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export async function createPgliteDatabase(dataDir: string | null): Promise<Database> {
-  let unlock = () => Promise.resolve();
-  if (dataDir) {
-    await mkdir(dataDir, { recursive: true });
-    unlock = await lockDataDir(dataDir);
-  }
-  const client = dataDir ? new PGlite(path.join(dataDir, 'pglite')) : new PGlite();
-  try {
-    await client.waitReady;
-  } catch (error) {
-    await unlock();
-    throw error;
-  }
-  // PGlite returns int8 as bigint or text depending on version; map to number as for node-postgres.
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+export async function createEmbeddedDatabase(
+  dataDir: string,
+  options: { onNotice?: (message: string) => void } = {},
+): Promise<Database> {
+  const embedded = await startEmbeddedPostgres(dataDir, { onNotice: options.onNotice });
+  const database = createPostgresDatabase(embedded.url);
   return {
-    kind: 'pglite',
-    db,
-    migrate: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder }),
-    ping: (timeoutMs = 2_000) =>
-      withTimeout(
-        client.query('SELECT 1').then(() => true),
-        timeoutMs,
-      ),
+    ...database,
+    kind: 'embedded',
     close: async () => {
-      await client.close();
-      await unlock();
+      try {
+        await database.close();
+      } finally {
+        await embedded.stop();
+      }
     },
   };
+}
+
+/**
+ * Connects once to the database of `url`, creating it when the server answers that it does not exist
+ * (a fresh Postgres has only `postgres`). Connection errors are thrown as they come.
+ */
+export async function ensureDatabaseExists(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '3D000') throw error;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  await createDatabaseIfMissing(admin.toString(), name);
 }
 
 async function withTimeout(check: Promise<boolean>, ms: number): Promise<boolean> {
@@ -146,7 +127,7 @@ async function withTimeout(check: Promise<boolean>, ms: number): Promise<boolean
   }
 }
 
-/** Reads the rows of a raw `db.execute(sql…)` result, which both drivers return as `{ rows }`. */
+/** Reads the rows of a raw `db.execute(sql…)` result, which node-postgres returns as `{ rows }`. */
 export function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }

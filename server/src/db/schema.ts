@@ -10,6 +10,7 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -55,7 +56,10 @@ export const items = pgTable(
   'items',
   {
     id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    /** The catalog's own name: the key the catalog file is matched by, and the fallback of every language. */
     name: text('name').notNull().unique(),
+    /** Translations of the name by language (`{"en": "Combat helmet"}`), served by the player's language. */
+    names: jsonb('names').$type<Record<string, string>>().notNull().default({}),
     price: money('price').notNull(),
     power: integer('power').notNull().default(0),
     active: boolean('active').notNull().default(true),

@@ -2,17 +2,22 @@
  * Infrastructure wiring: Redis-backed cache, event bus and rate limits when a Redis URL is configured
  * (N nodes), in-process twins otherwise (one node, `npm start` with no configuration).
  *
- * With Redis a node opens two connections: one for commands (cache, rate limits, publish) and one that
- * Redis dedicates to subscriptions. Nothing here waits for Redis: start-up succeeds while Redis is down,
+ * With Redis a node opens four connections: one for commands (rate limits, publish), one that Redis
+ * dedicates to subscriptions, and the cache's own two: its commands, with client-side caching tracking
+ * on (redis-tracking.ts), and the connection Redis sends that tracking's invalidation messages to. Nothing here waits for Redis: start-up succeeds while Redis is down,
  * the components behave as documented for an outage, and they recover when it comes back.
  */
 import { type Cache, MemoryCache } from './cache.js';
 import { type EventBus, LocalEventBus } from './event-bus.js';
+import { type MatchQueue, MemoryMatchQueue } from './match-queue.js';
+import { MemoryPresence, type Presence } from './presence.js';
 import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 import { type OutageLogger, RedisOutageLog } from './outage-log.js';
 import { closeRedisClient, createRedisClient } from './redis.js';
 import { RedisCache } from './redis-cache.js';
 import { RedisEventBus } from './redis-event-bus.js';
+import { RedisMatchQueue } from './redis-match-queue.js';
+import { RedisPresence } from './redis-presence.js';
 import { RedisRateLimitStore } from './redis-rate-limit-store.js';
 
 export interface InfraOptions {
@@ -27,12 +32,16 @@ export interface InfraOptions {
    * outage-log.ts); when set, onError is not called for Redis errors.
    */
   log?: OutageLogger;
+  /** How long a node counts as alive without renewing its presence heartbeat. */
+  presenceTtlMs?: number;
 }
 
 export interface Infra {
   cache: Cache;
   bus: EventBus;
   rateLimits: RateLimitStore;
+  presence: Presence;
+  matchQueue: MatchQueue;
   close(): Promise<void>;
 }
 
@@ -44,12 +53,15 @@ export function createInfra(options: InfraOptions = {}): Infra {
       log ? (err) => log.warn({ err }, 'an event subscriber failed') : options.onError,
     );
     const rateLimits = new MemoryRateLimitStore();
+    const presence = new MemoryPresence({ ttlMs: options.presenceTtlMs });
     return {
       cache,
       bus,
       rateLimits,
+      presence,
+      matchQueue: new MemoryMatchQueue(),
       async close() {
-        await Promise.all([cache.close(), bus.close(), rateLimits.close()]);
+        await Promise.all([cache.close(), bus.close(), rateLimits.close(), presence.close()]);
       },
     };
   }
@@ -64,16 +76,30 @@ export function createInfra(options: InfraOptions = {}): Infra {
       : {};
   const commands = createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay' });
   const sub = createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay-sub' });
-  const cache = new RedisCache(commands, { keyPrefix, onError });
+  const cache = new RedisCache(
+    createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay-cache' }),
+    {
+      keyPrefix,
+      onError,
+      ownsClient: true,
+      invalidations: createRedisClient(redisUrl, {
+        ...clientOptions,
+        connectionName: 'metagameplay-invalidations',
+      }),
+    },
+  );
   const bus = new RedisEventBus({ pub: commands, sub, keyPrefix, onError });
   const rateLimits = new RedisRateLimitStore(commands, { keyPrefix, onError });
+  const presence = new RedisPresence(commands, { keyPrefix, onError, ttlMs: options.presenceTtlMs });
   return {
     cache,
     bus,
     rateLimits,
+    presence,
+    matchQueue: new RedisMatchQueue(commands, { keyPrefix }),
     async close() {
       // The components let go of the shared client first; the bus closes its own subscriber.
-      await Promise.all([cache.close(), bus.close(), rateLimits.close()]);
+      await Promise.all([cache.close(), bus.close(), rateLimits.close(), presence.close()]);
       await closeRedisClient(commands);
     },
   };
@@ -81,5 +107,7 @@ export function createInfra(options: InfraOptions = {}): Infra {
 
 export type { BackendStatus, Cache } from './cache.js';
 export type { EventBus, EventHandler } from './event-bus.js';
+export type { MatchQueue, QueueEntry } from './match-queue.js';
+export type { Presence } from './presence.js';
 export type { RateLimitStore, WindowCount } from './rate-limit-store.js';
 export { CacheUnavailableError } from './redis-cache.js';

@@ -26,9 +26,17 @@
  * increment (so orphaned generations do not leak); keep the TTL of entries keyed by a counter below it.
  * Needs Redis >= 5 (scripts that write after reading TIME) and a single Redis, not Cluster (data keys are
  * computed inside the scripts).
+ *
+ * Local copies (with the `invalidations` option, Redis >= 6): reads are served from process memory when
+ * nothing changed, kept coherent by Redis client-side caching (see redis-tracking.ts). The client passed
+ * in is then this cache's own (tracking is per connection). A read that has no copy reads the generation
+ * (kept as a copy too) and then the data key with plain GET + PTTL, so Redis tracks exactly the keys read;
+ * a changed generation drops every copy, a changed data key its own copy, a lost connection all of them.
+ * Our own writes drop the key's copy before they are sent and again when they are answered.
  */
 import type { BackendStatus, Cache } from './cache.js';
 import { closeRedisClient, isReady, LuaScript, type Redis } from './redis.js';
+import { LocalCopies } from './redis-tracking.js';
 
 export class CacheUnavailableError extends Error {
   constructor(cause: unknown) {
@@ -45,7 +53,17 @@ export interface RedisCacheOptions {
   onError?: (err: unknown) => void;
   /** Quit the client on close(); false when the client is shared with other components. */
   ownsClient?: boolean;
+  /**
+   * A connection of its own for Redis's invalidation messages: turns on local copies of what get()
+   * reads (the client must then be this cache's alone). Closed with the cache.
+   */
+  invalidations?: Redis;
+  /** Bound on the local copies (default 50,000). */
+  maxLocalCopies?: number;
 }
+
+/** The local slot of the generation (no cache key starts with a NUL). */
+const GENERATION_SLOT = '\0generation';
 
 // KEYS[1] is the generation key; ARGV[1] the data-key prefix. A missing generation (first use, or the key
 // was evicted) is created from Redis's clock, so a generation value is never reused.
@@ -100,6 +118,7 @@ export class RedisCache implements Cache {
   #closed = false;
   readonly #onReady = (): void => void this.#lift();
   readonly #onClose = (): void => this.#fence();
+  readonly #local: LocalCopies | null;
 
   constructor(client: Redis, options: RedisCacheOptions = {}) {
     const prefix = options.keyPrefix ?? '';
@@ -110,6 +129,15 @@ export class RedisCache implements Cache {
     this.#counterTtlMs = options.counterTtlMs ?? 30 * 24 * 3600_000;
     this.#onError = options.onError ?? (() => {});
     this.#ownsClient = options.ownsClient ?? false;
+    this.#local = options.invalidations
+      ? new LocalCopies({
+          data: client,
+          invalidations: options.invalidations,
+          localKeyOf: (name) => this.#localKeyOf(name),
+          maxEntries: options.maxLocalCopies,
+          onError: this.#onError,
+        })
+      : null;
     client.on('ready', this.#onReady);
     client.on('close', this.#onClose);
     if (isReady(client)) void this.#lift();
@@ -117,6 +145,13 @@ export class RedisCache implements Cache {
 
   async get(key: string): Promise<string | null> {
     if (!this.#usable()) return null;
+    const local = this.#local;
+    if (local?.active) {
+      const copy = local.lookup(key);
+      if (copy) return copy.value;
+      const read = await this.#readThrough(local, key);
+      if (read !== undefined) return read;
+    }
     try {
       const value = await GET.run(this.#client, [this.#genKey], [this.#dataPrefix, key]);
       return typeof value === 'string' ? value : null;
@@ -131,27 +166,32 @@ export class RedisCache implements Cache {
     if (ttlSeconds <= 0) return this.del(key);
     if (!this.#usable()) return;
     const ttlMs = Math.max(1, Math.round(ttlSeconds * 1000));
+    this.#local?.invalidate(key);
     try {
       await SET.run(this.#client, [this.#genKey], [this.#dataPrefix, key, value, ttlMs]);
     } catch (err) {
       // A lost set only costs a miss later; it cannot leave anything stale.
       this.#report(err);
     }
+    this.#local?.invalidate(key);
   }
 
   async del(...keys: string[]): Promise<void> {
     if (keys.length === 0 || this.#closed) return;
     // Tried even while fenced: other nodes may still be reading this generation.
+    for (const key of keys) this.#local?.invalidate(key);
     try {
       await DEL.run(this.#client, [this.#genKey], [this.#dataPrefix, ...keys]);
     } catch (err) {
       this.#report(err);
       this.#failedWrite();
     }
+    for (const key of keys) this.#local?.invalidate(key);
   }
 
   async incr(key: string): Promise<number> {
     if (this.#closed) throw new CacheUnavailableError(new Error('cache closed'));
+    this.#local?.invalidate(key);
     try {
       const value = await INCR.run(this.#client, [this.#genKey], [this.#dataPrefix, key, this.#counterTtlMs]);
       if (typeof value !== 'number') throw new Error(`unexpected INCR reply: ${String(value)}`);
@@ -160,7 +200,14 @@ export class RedisCache implements Cache {
       this.#report(err);
       this.#failedWrite();
       throw new CacheUnavailableError(err);
+    } finally {
+      this.#local?.invalidate(key);
     }
+  }
+
+  /** Local copies kept now (0 without the `invalidations` option); for tests and metrics. */
+  get localCopies(): number {
+    return this.#local?.size ?? 0;
   }
 
   status(): BackendStatus {
@@ -172,6 +219,7 @@ export class RedisCache implements Cache {
     this.#closed = true;
     this.#client.off('ready', this.#onReady);
     this.#client.off('close', this.#onClose);
+    await this.#local?.close();
     if (this.#ownsClient) await closeRedisClient(this.#client);
   }
 
@@ -186,6 +234,7 @@ export class RedisCache implements Cache {
   }
 
   #fence(): void {
+    this.#local?.clear();
     this.#fenced = true;
     this.#mustBump = true;
     this.#fenceSeq += 1;
@@ -230,6 +279,48 @@ export class RedisCache implements Cache {
       this.#report(err);
       return '';
     }
+  }
+
+  /**
+   * A read that may be kept as a local copy: the generation (from its copy, or read and kept), then the
+   * data key under it with GET + PTTL in one round trip. Undefined when it cannot be done this way (no
+   * generation yet, or it changed while being read): the caller then reads through the script.
+   */
+  async #readThrough(local: LocalCopies, key: string): Promise<string | null | undefined> {
+    try {
+      let generation = local.lookup(GENERATION_SLOT)?.value;
+      if (generation === undefined || generation === null) {
+        const genRead = local.begin(GENERATION_SLOT);
+        const value = await this.#client.get(this.#genKey);
+        local.end(genRead, value);
+        if (value === null || !genRead || genRead.spoiled) return undefined;
+        generation = value;
+      }
+      const dataKey = `${this.#dataPrefix}${generation}:${key}`;
+      const read = local.begin(key);
+      try {
+        const replies = await this.#client.pipeline().get(dataKey).pttl(dataKey).exec();
+        const [get, pttl] = replies ?? [];
+        if (!get || get[0] || !pttl || pttl[0]) throw get?.[0] ?? pttl?.[0] ?? new Error('no reply');
+        const value = typeof get[1] === 'string' ? get[1] : null;
+        local.end(read, value, typeof pttl[1] === 'number' ? pttl[1] : -1);
+        return value;
+      } catch (err) {
+        local.end(read);
+        throw err;
+      }
+    } catch (err) {
+      this.#report(err);
+      return null;
+    }
+  }
+
+  /** The local key a Redis key name reported changed stands for: null = the generation (drop all). */
+  #localKeyOf(name: string): string | null | undefined {
+    if (name === this.#genKey) return null;
+    if (!name.startsWith(this.#dataPrefix)) return undefined;
+    const separator = name.indexOf(':', this.#dataPrefix.length);
+    return separator < 0 ? undefined : name.slice(separator + 1);
   }
 
   /** Failures while disconnected are expected and visible through status(); anything else is reported. */

@@ -1,19 +1,29 @@
 /**
- * Test servers: the real app listening on 127.0.0.1 over embedded PGlite (always) or a fresh Postgres
- * database (when TEST_DATABASE_URL is set), driven over real HTTP with fetch.
+ * Test servers: the real app listening on 127.0.0.1, each over a fresh database of its own, driven over
+ * real HTTP with fetch. Backends: `embedded`, the run's embedded Postgres (started once by global-setup.ts,
+ * always there), and `postgres`, the external server of TEST_DATABASE_URL (when set).
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { buildApp } from '../../src/app';
 import { closeContext, createContext } from '../../src/bootstrap';
 import { parseConfig } from '../../src/config';
 import type { AppContext } from '../../src/context';
 
-export type Backend = 'pglite' | 'postgres';
+export type Backend = 'embedded' | 'postgres';
 
-/** The backends this run covers: PGlite always, Postgres when TEST_DATABASE_URL is set. */
-export const backends: Backend[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+/** The backends this run covers: the embedded Postgres always, the external one when TEST_DATABASE_URL is set. */
+export const backends: Backend[] = process.env.TEST_DATABASE_URL ? ['embedded', 'postgres'] : ['embedded'];
+
+/** The admin URL of a backend's server (each test file creates its own database there). */
+export function serverUrlOf(backend: Backend): string {
+  if (backend === 'embedded') return inject('embeddedDatabaseUrl');
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) throw new Error('TEST_DATABASE_URL is not set');
+  return base;
+}
 
 export const FAST_PASSWORDS = { memoryCost: 1024, timeCost: 1 };
 
@@ -25,10 +35,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Creates a fresh Postgres database for one test file and returns its URL and a function to drop it. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const base = process.env.TEST_DATABASE_URL;
-  if (!base) throw new Error('TEST_DATABASE_URL is not set');
+/**
+ * Creates a fresh database for one test file on a backend (the external Postgres unless told) and returns
+ * its URL and a function to drop it.
+ */
+export async function createTestDatabase(
+  backend: Backend = 'postgres',
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = serverUrlOf(backend);
   const name = `mg_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
@@ -36,6 +50,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   await admin.end();
   const url = new URL(base);
   url.pathname = `/${name}`;
+  // The embedded server's URL names its Unix socket in `host=`: kept as it is.
   return {
     url: url.toString(),
     async drop() {
@@ -50,28 +65,25 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 export async function startServer(
   backend: Backend,
   env: Record<string, string> = {},
-  options: { databaseUrl?: string; dataDir?: string; redisKeyPrefix?: string } = {},
+  options: { databaseUrl?: string; redisKeyPrefix?: string } = {},
 ): Promise<TestServer> {
   let dropDatabase: (() => Promise<void>) | null = null;
-  let databaseUrl: string | null = null;
-  if (backend === 'postgres') {
-    if (options.databaseUrl) {
-      databaseUrl = options.databaseUrl;
-    } else {
-      const created = await createTestDatabase();
-      databaseUrl = created.url;
-      dropDatabase = created.drop;
-    }
+  let databaseUrl: string;
+  if (options.databaseUrl) {
+    databaseUrl = options.databaseUrl;
+  } else {
+    const created = await createTestDatabase(backend);
+    databaseUrl = created.url;
+    dropDatabase = created.drop;
   }
   const config = parseConfig({
     PORT: '0',
     RATE_LIMIT_MAX: '0',
     AUTH_RATE_LIMIT_MAX: '0',
     LOG_LEVEL: 'silent',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    DATABASE_URL: databaseUrl,
     ...env,
   });
-  if (backend === 'pglite') config.dataDir = options.dataDir ?? '';
   const ctx = await createContext(config, {
     passwordCost: FAST_PASSWORDS,
     defaultMetrics: false,

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Cache, MemoryCache } from '../../src/infra/cache.js';
 import type { Redis } from '../../src/infra/redis.js';
-import { closeRedisClient } from '../../src/infra/redis.js';
+import { closeRedisClient, createRedisClient } from '../../src/infra/redis.js';
 import { RedisCache } from '../../src/infra/redis-cache.js';
 import {
   deleteKeys,
@@ -94,6 +94,102 @@ async function openRedisCache(): Promise<RedisCache> {
 }
 
 describeCache('redis', openRedisCache);
+
+/** A RedisCache with local copies: its own data connection and invalidation connection (named, to find it). */
+async function openLocalCache(
+  name = 'local',
+  keyPrefix = prefix,
+): Promise<{ cache: RedisCache; data: Redis; commands: () => number }> {
+  const data = sharedClient();
+  const invalidations = createRedisClient(TEST_REDIS_URL, { connectionName: `${prefix}${name}-inval` });
+  clients.push(data);
+  let commands = 0;
+  // Every command the cache sends to Redis (pipelines included) goes through sendCommand.
+  const send = data.sendCommand.bind(data);
+  data.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => {
+    commands += 1;
+    return send(...args);
+  }) as Redis['sendCommand'];
+  const cache = new RedisCache(data, { keyPrefix, invalidations });
+  await waitFor(async () => {
+    if (cache.status() !== 'ok') return false;
+    // Local copies are on once a read is kept.
+    await cache.get('probe:warm');
+    return cache.localCopies > 0;
+  }, 5_000);
+  return { cache, data, commands: () => commands };
+}
+
+// Its own prefix: the suite counts counters from 1, and the plain Redis suite used those keys already.
+describeCache(
+  'redis with local copies',
+  async () => (await openLocalCache('suite', `${prefix}suite:`)).cache,
+);
+
+describe.skipIf(!redisConfigured)('RedisCache local copies (client-side caching)', () => {
+  const raw = () => {
+    const client = sharedClient();
+    clients.push(client);
+    return client;
+  };
+
+  async function dataKey(client: Redis, key: string): Promise<string> {
+    await waitFor(() => client.status === 'ready', 5_000);
+    const generation = await client.get(`${prefix}cache-gen`);
+    return `${prefix}c:${generation}:${key}`;
+  }
+
+  it('serves repeated reads from memory, and a write from elsewhere reaches it through Redis', async () => {
+    const b = await openLocalCache('b');
+    const writer = raw();
+    await b.cache.set('page:1', 'v1', 60);
+    expect(await b.cache.get('page:1')).toBe('v1');
+    expect(await b.cache.get('missing:1')).toBeNull();
+    const before = b.commands();
+    for (let i = 0; i < 50; i += 1) {
+      expect(await b.cache.get('page:1')).toBe('v1');
+      expect(await b.cache.get('missing:1')).toBeNull();
+    }
+    expect(b.commands() - before).toBe(0);
+
+    // Written straight into Redis, not through any cache: only Redis's invalidation message can tell b.
+    await writer.set(await dataKey(writer, 'page:1'), 'v2', 'EX', 60);
+    await writer.set(await dataKey(writer, 'missing:1'), 'now here', 'EX', 60);
+    await waitFor(async () => (await b.cache.get('page:1')) === 'v2', 2_000);
+    await waitFor(async () => (await b.cache.get('missing:1')) === 'now here', 2_000);
+    // A new generation (what a reconnect or failed write makes) drops every copy.
+    await writer.set(`${prefix}cache-gen`, `${Date.now()}9`);
+    await waitFor(async () => (await b.cache.get('page:1')) === null, 2_000);
+    await b.cache.close();
+  });
+
+  it('stops serving copies when its invalidation connection drops, and resumes when it is back', async () => {
+    const b = await openLocalCache('lost');
+    const admin = raw();
+    await b.cache.set('session:x', 'p1', 60);
+    expect(await b.cache.get('session:x')).toBe('p1');
+    const list = String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
+    const id = /^id=(\d+) .* name=(\S+)/m.exec(
+      list.split('\n').find((line) => line.includes(`name=${prefix}lost-inval `)) ?? '',
+    )?.[1];
+    expect(id).toBeDefined();
+    await admin.call('CLIENT', 'KILL', 'ID', id!);
+    // While b cannot hear invalidations, a write it did not make must show on its next read.
+    await admin.set(await dataKey(admin, 'session:x'), 'p2', 'EX', 60);
+    await waitFor(async () => (await b.cache.get('session:x')) === 'p2', 2_000);
+    // The invalidation connection comes back by itself, with a new id that tracking is redirected to.
+    await waitFor(async () => {
+      await b.cache.get('session:x');
+      return b.cache.localCopies > 0;
+    }, 5_000);
+    const before = b.commands();
+    expect(await b.cache.get('session:x')).toBe('p2');
+    expect(b.commands()).toBe(before);
+    await admin.set(await dataKey(admin, 'session:x'), 'p3', 'EX', 60);
+    await waitFor(async () => (await b.cache.get('session:x')) === 'p3', 2_000);
+    await b.cache.close();
+  });
+});
 
 describe.skipIf(!redisConfigured)('RedisCache across nodes', () => {
   it('shares entries and deletions between two nodes', async () => {

@@ -34,6 +34,7 @@ export const en = {
 
   home: {
     welcome: (nickname: string) => `Welcome aboard, ${nickname}!`,
+    welcomeBack: (nickname: string) => `Welcome back, ${nickname}!`,
     bonus: (amount: string) => `Login bonus: +${amount} credits landed in your hold.`,
     balance: 'Credits',
     power: 'Power',
@@ -92,6 +93,8 @@ export const en = {
   connection: {
     retrying: (attempt: number, max: number) => `Cannot reach the galaxy — retrying (${attempt}/${max})…`,
     lost: 'Cannot reach the galaxy. The server does not answer.',
+    reconnecting: (seconds: number) => `Cannot reach the galaxy — trying again in ${seconds} s…`,
+    hint: (url: string) => `Server: ${url}. Is it running? Start it with "npm start".`,
     choice: '[R] retry · [Q] quit',
   },
 

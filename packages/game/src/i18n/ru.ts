@@ -32,6 +32,7 @@ export const ru: Messages = {
 
   home: {
     welcome: (nickname) => `Добро пожаловать на борт, ${nickname}!`,
+    welcomeBack: (nickname) => `С возвращением, ${nickname}!`,
     bonus: (amount) => `Бонус за вход: +${amount} кредитов поступило в трюм.`,
     balance: 'Кредиты',
     power: 'Мощь',
@@ -96,6 +97,8 @@ export const ru: Messages = {
   connection: {
     retrying: (attempt, max) => `Не удаётся связаться с галактикой — повтор (${attempt}/${max})…`,
     lost: 'Не удаётся связаться с галактикой. Сервер не отвечает.',
+    reconnecting: (seconds) => `Не удаётся связаться с галактикой — новая попытка через ${seconds} с…`,
+    hint: (url) => `Сервер: ${url}. Он запущен? Запустите его командой "npm start".`,
     choice: '[R] повторить · [Q] выйти',
   },
 

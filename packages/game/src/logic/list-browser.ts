@@ -20,6 +20,8 @@ export interface PageRequest {
   /** The stack of earlier pages' cursors once this page is shown. */
   back: readonly (string | null)[];
   select: SelectAt;
+  /** Rows to ask for: the list's page size, the same for every page of one browse (see ListState). */
+  limit: number;
 }
 
 export interface ListState<T> {
@@ -33,6 +35,13 @@ export interface ListState<T> {
   /** True once a first page arrived. */
   loaded: boolean;
   lastToken: number;
+  /**
+   * Rows per page, fixed from the first page until the list starts over: the cursors on the stack
+   * were made with it, so a page fetched with another size would overlap its neighbours or skip rows
+   * (page 2 began at item 4 after the terminal, or a dialog, had shrunk the list). A screen with
+   * fewer rows than this shows a window of the page (pageWindow).
+   */
+  pageSize: number;
 }
 
 export type ListMove = 'up' | 'down' | 'pageUp' | 'pageDown' | 'home';
@@ -42,8 +51,11 @@ export interface ListStep<T> {
   request: PageRequest | null;
 }
 
-export function emptyList<T>(): ListState<T> {
+export const DEFAULT_PAGE_SIZE = 20;
+
+export function emptyList<T>(pageSize = DEFAULT_PAGE_SIZE): ListState<T> {
   return {
+    pageSize,
     items: [],
     selected: 0,
     cursor: null,
@@ -61,13 +73,13 @@ function request<T>(
   back: readonly (string | null)[],
   select: SelectAt,
 ): ListStep<T> {
-  const req: PageRequest = { token: state.lastToken + 1, cursor, back, select };
+  const req: PageRequest = { token: state.lastToken + 1, cursor, back, select, limit: state.pageSize };
   return { state: { ...state, pending: req, lastToken: req.token }, request: req };
 }
 
-/** Starts over at the first page (initial load, or a new search). */
-export function firstPage<T>(state: ListState<T>): ListStep<T> {
-  return request(state, null, [], 'first');
+/** Starts over at the first page (initial load, or a new search), with a new page size if given. */
+export function firstPage<T>(state: ListState<T>, pageSize = state.pageSize): ListStep<T> {
+  return request({ ...state, pageSize: Math.max(1, Math.floor(pageSize)) }, null, [], 'first');
 }
 
 /** Fetches the page in view again (after a sale removed a row, or a price changed). */
@@ -137,6 +149,17 @@ export function applyPage<T>(state: ListState<T>, req: PageRequest, page: Page<T
     },
     request: null,
   };
+}
+
+/**
+ * The rows of the page that fit in `rows` lines, keeping the selected row in view: the whole page
+ * when it fits, else a window that ends at the selection once the selection passes the first screen.
+ */
+export function pageWindow<T>(state: ListState<T>, rows: number): { start: number; items: readonly T[] } {
+  const fit = Math.max(1, Math.floor(rows));
+  if (state.items.length <= fit) return { start: 0, items: state.items };
+  const start = Math.min(Math.max(0, state.selected - fit + 1), state.items.length - fit);
+  return { start, items: state.items.slice(start, start + fit) };
 }
 
 /** Forgets a request that failed, so the list stays usable. */

@@ -129,14 +129,21 @@ export function loginFailed(t: Messages, state: LoginState, action: LoginAction,
 }
 
 /**
- * A change of the field's text. Pasted text (or keys arriving in one chunk) may carry a line break:
- * the text before it is taken and submitted, as if Enter had been pressed after it.
+ * A change of the field's text. Pasted text (or keys arriving in one chunk) may carry line breaks:
+ * the text before each is taken and submitted, as if Enter had been pressed after it, and what follows
+ * goes into the next step's field ("nickname⏎password⏎" logs in).
  */
 export function enterText(t: Messages, state: LoginState, typed: string): LoginStepResult {
   const value = applyBackspaces(typed);
   const lineBreak = value.search(/[\r\n]/);
   if (lineBreak < 0) return { state: typeInto(state, value), action: null };
-  return submitLogin(t, typeInto(state, value.slice(0, lineBreak)));
+  const submitted = submitLogin(t, typeInto(state, value.slice(0, lineBreak)));
+  // \r\n is one line break.
+  const rest = value.slice(value.startsWith('\r\n', lineBreak) ? lineBreak + 2 : lineBreak + 1);
+  const next = submitted.state;
+  const typing = next.step === 'nickname' || next.step === 'password' || next.step === 'confirm';
+  if (rest === '' || submitted.action !== null || next.error !== null || !typing) return submitted;
+  return enterText(t, next, fieldValue(next) + rest);
 }
 
 export interface FieldKey {

@@ -17,6 +17,16 @@ export const SignedMoney = Type.Integer({
 });
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO-8601, UTC' });
 
+/** Languages item names are served in (`?lang=` or `Accept-Language`); the first is the default. */
+export const LANGUAGES = ['en', 'ru'] as const;
+export type Language = (typeof LANGUAGES)[number];
+/** A language tag as sent by a client (`en`, `ru-RU`); one the server has no names in gets `en`. */
+export const Lang = Type.String({
+  maxLength: 35,
+  pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$',
+  description: 'Language of item names (en, ru); overrides Accept-Language',
+});
+
 export const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 20 });
 export const Cursor = Type.String({
   minLength: 1,
@@ -24,10 +34,12 @@ export const Cursor = Type.String({
   description: 'Opaque cursor from the previous page',
 });
 export const PageQuery = Type.Object(
-  { limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) },
+  { limit: Type.Optional(Limit), cursor: Type.Optional(Cursor), lang: Type.Optional(Lang) },
   { additionalProperties: false },
 );
 export type PageQuery = Static<typeof PageQuery>;
+export const LangQuery = Type.Object({ lang: Type.Optional(Lang) }, { additionalProperties: false });
+export type LangQuery = Static<typeof LangQuery>;
 export const NextCursor = Type.Union([Type.String(), Type.Null()]);
 
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });

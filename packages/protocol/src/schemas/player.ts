@@ -77,6 +77,9 @@ export const Transaction = Type.Object(
     itemId: Type.Union([ItemId, Type.Null()]),
     itemName: Type.Union([Type.String(), Type.Null()], { description: 'The item bought or sold, if any' }),
     battleId: Type.Union([Uuid, Type.Null()]),
+    note: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], { description: 'Why an admin granted credits (admin_grant)' }),
+    ),
     createdAt: Timestamp,
   },
   { title: 'Transaction', description: 'One ledger row: a change of balance' },

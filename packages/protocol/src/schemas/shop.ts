@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Cursor, Limit, Money, NextCursor } from './common';
+import { Cursor, Lang, Limit, Money, NextCursor } from './common';
 import { OwnedItem } from './player';
 
 export const ShopItem = Type.Object(
@@ -18,6 +18,7 @@ export const ShopQuery = Type.Object(
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
     search: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    lang: Type.Optional(Lang),
   },
   { additionalProperties: false },
 );

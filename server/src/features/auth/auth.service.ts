@@ -24,6 +24,8 @@ import { nicknameProblem, nicknameSkeletonOf } from './nickname';
 export interface AuthenticatedPlayer {
   id: string;
   tokenHash: string;
+  /** When the session expires, ms since epoch (WebSockets close then). */
+  expiresAt: number;
 }
 
 const SESSION_CACHE_SECONDS = 60;
@@ -167,7 +169,7 @@ export class AuthService {
     if (cached) {
       const { playerId, expiresAt } = JSON.parse(cached) as { playerId: string; expiresAt: number };
       this.ctx.metrics.cacheLookup('session', true);
-      if (expiresAt > Date.now()) return { id: playerId, tokenHash };
+      if (expiresAt > Date.now()) return { id: playerId, tokenHash, expiresAt };
       return null;
     }
     this.ctx.metrics.cacheLookup('session', false);
@@ -184,7 +186,7 @@ export class AuthService {
         ttl,
       );
     }
-    return { id: session.playerId, tokenHash };
+    return { id: session.playerId, tokenHash, expiresAt: session.expiresAt.getTime() };
   }
 
   #newToken(): { token: string; tokenHash: string; expiresAt: Date } {

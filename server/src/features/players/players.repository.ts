@@ -67,9 +67,10 @@ export async function listOwnedItems(
   playerId: string,
   afterId: number,
   limit: number,
+  language: string,
 ): Promise<OwnedItemRow[]> {
   const result = await db.execute(sql`
-    SELECT i.id, i.name, i.price, i.power, inv.acquired_at
+    SELECT i.id, COALESCE(i.names ->> ${language}, i.name) AS name, i.price, i.power, inv.acquired_at
     FROM inventory inv JOIN items i ON i.id = inv.item_id
     WHERE inv.player_id = ${playerId} AND inv.item_id > ${afterId}
     ORDER BY inv.item_id
@@ -98,6 +99,7 @@ export interface LedgerRow {
   itemId: number | null;
   itemName: string | null;
   battleId: string | null;
+  note: string | null;
   createdAt: Date;
 }
 
@@ -107,9 +109,11 @@ export async function listLedger(
   playerId: string,
   beforeId: number | null,
   limit: number,
+  language: string,
 ): Promise<LedgerRow[]> {
   const result = await db.execute(sql`
-    SELECT l.id, l.type, l.amount, l.balance_after, l.item_id, i.name AS item_name, l.battle_id, l.created_at
+    SELECT l.id, l.type, l.amount, l.balance_after, l.item_id,
+           COALESCE(i.names ->> ${language}, i.name) AS item_name, l.battle_id, l.note, l.created_at
     FROM ledger l
     LEFT JOIN items i ON i.id = l.item_id
     WHERE l.player_id = ${playerId} ${beforeId === null ? sql`` : sql`AND l.id < ${beforeId}`}
@@ -127,6 +131,7 @@ export async function listLedger(
     item_id: number | null;
     item_name: string | null;
     battle_id: string | null;
+    note: string | null;
     created_at: string | Date;
   }>(result).map((r) => ({
     id: Number(r.id),
@@ -136,6 +141,7 @@ export async function listLedger(
     itemId: r.item_id,
     itemName: r.item_name,
     battleId: r.battle_id,
+    note: r.note,
     createdAt: new Date(r.created_at),
   }));
 }

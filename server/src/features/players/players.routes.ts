@@ -13,6 +13,7 @@ import {
 } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context';
+import { requestLanguage } from '../../lib/language';
 import { bearerAuth, errors, sendMoneyMove } from '../../lib/http';
 import { authenticatedPlayer, requirePlayer } from '../../plugins/authenticate';
 import type { AuthService } from '../auth/auth.service';
@@ -75,7 +76,10 @@ export const playerRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: OwnedItemPage, ...errors(400, 401) },
       },
     },
-    async (request) => players.items(authenticatedPlayer(request).id, request.query),
+    async (request, reply) => {
+      void reply.header('vary', 'Accept-Language');
+      return players.items(authenticatedPlayer(request).id, request.query, requestLanguage(request));
+    },
   );
 
   app.post(
@@ -127,7 +131,10 @@ export const playerRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: TransactionPage, ...errors(400, 401) },
       },
     },
-    async (request) => players.transactions(authenticatedPlayer(request).id, request.query),
+    async (request, reply) => {
+      void reply.header('vary', 'Accept-Language');
+      return players.transactions(authenticatedPlayer(request).id, request.query, requestLanguage(request));
+    },
   );
 
   app.get(

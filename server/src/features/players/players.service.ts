@@ -1,5 +1,6 @@
 /** The player's own data (profile, balance, items, history) and the public profile others may see. */
 import type {
+  Language,
   OwnedItemPage,
   PageQuery,
   PrivatePlayer,
@@ -60,10 +61,10 @@ export class PlayerService {
     return findRole(this.ctx.database.db, playerId);
   }
 
-  async items(playerId: string, query: PageQuery): Promise<OwnedItemPage> {
+  async items(playerId: string, query: PageQuery, language: Language): Promise<OwnedItemPage> {
     const limit = query.limit ?? 20;
     const [afterId] = query.cursor ? decodeCursor<[number]>(query.cursor, ['i']) : [0];
-    const rows = await listOwnedItems(this.ctx.database.db, playerId, afterId, limit + 1);
+    const rows = await listOwnedItems(this.ctx.database.db, playerId, afterId, limit + 1, language);
     const { page, nextCursor } = pageOf(rows, limit, (r) => [r.id]);
     return {
       items: page.map((r) => ({
@@ -78,10 +79,10 @@ export class PlayerService {
     };
   }
 
-  async transactions(playerId: string, query: PageQuery): Promise<TransactionPage> {
+  async transactions(playerId: string, query: PageQuery, language: Language): Promise<TransactionPage> {
     const limit = query.limit ?? 20;
     const beforeId = query.cursor ? decodeCursor<[number]>(query.cursor, ['n'])[0] : null;
-    const rows = await listLedger(this.ctx.database.db, playerId, beforeId, limit + 1);
+    const rows = await listLedger(this.ctx.database.db, playerId, beforeId, limit + 1, language);
     const { page, nextCursor } = pageOf(rows, limit, (r) => [r.id]);
     return {
       transactions: page.map(
@@ -93,6 +94,7 @@ export class PlayerService {
           itemId: r.itemId,
           itemName: r.itemName,
           battleId: r.battleId,
+          note: r.note,
           createdAt: r.createdAt.toISOString(),
         }),
       ),

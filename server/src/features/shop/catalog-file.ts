@@ -8,6 +8,8 @@ import { ConfigError } from '../../config';
 
 export interface CatalogEntry {
   name: string;
+  /** Translations by language code (`en`, `ru`); absent ones fall back to `name`. */
+  names: Record<string, string>;
   price: number; // minor units
   power: number;
 }
@@ -26,7 +28,7 @@ export async function readCatalogFile(file: string): Promise<CatalogEntry[]> {
   return raw.map((entry: unknown, index): CatalogEntry => {
     const fail = (why: string) => new ConfigError('ITEMS_FILE', `entry ${index} ${why}: ${file}`);
     if (typeof entry !== 'object' || entry === null) throw fail('is not an object');
-    const { name, price, power } = entry as Record<string, unknown>;
+    const { name, names, price, power } = entry as Record<string, unknown>;
     if (typeof name !== 'string' || name.trim() === '' || name.length > 100)
       throw fail('needs a name of 1..100 characters');
     if (seen.has(name)) throw fail(`repeats the name "${name}"`);
@@ -42,6 +44,24 @@ export async function readCatalogFile(file: string): Promise<CatalogEntry[]> {
     ) {
       throw fail('needs a power that is a whole number from 0 to 1000000');
     }
-    return { name, price: units, power: itemPower };
+    return { name, names: translationsOf(names, fail), price: units, power: itemPower };
   });
+}
+
+/** `names`: optional, an object of language code (2..3 lower-case letters) → name of 1..100 characters. */
+function translationsOf(names: unknown, fail: (why: string) => Error): Record<string, string> {
+  if (names === undefined) return {};
+  if (typeof names !== 'object' || names === null || Array.isArray(names)) {
+    throw fail('has "names" that is not an object of language → name');
+  }
+  const out: Record<string, string> = {};
+  for (const [language, translated] of Object.entries(names)) {
+    if (!/^[a-z]{2,3}$/.test(language))
+      throw fail(`has a language "${language}" that is not a code like "en"`);
+    if (typeof translated !== 'string' || translated.trim() === '' || translated.length > 100) {
+      throw fail(`needs names.${language} of 1..100 characters`);
+    }
+    out[language] = translated;
+  }
+  return out;
 }

@@ -13,18 +13,31 @@ export interface ItemRow {
 
 const itemColumns = { id: items.id, name: items.name, price: items.price, power: items.power };
 
+/** The item's name in `language`, or its catalog name when it has none in that language. */
+export function localName(language: string) {
+  return sql<string>`COALESCE(${items.names} ->> ${language}, ${items.name})`;
+}
+
+const localColumns = (language: string) => ({ ...itemColumns, name: localName(language) });
+
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export async function listActiveItems(
   db: Executor,
-  query: { afterId: number; limit: number; search?: string },
+  query: { afterId: number; limit: number; search?: string; language: string },
 ): Promise<ItemRow[]> {
   const conditions = [eq(items.active, true), gt(items.id, query.afterId)];
-  if (query.search) conditions.push(ilike(items.name, `%${escapeLike(query.search)}%`));
+  if (query.search) {
+    // Every language is searched: a Russian player may type an English name and the other way round.
+    const pattern = `%${escapeLike(query.search)}%`;
+    conditions.push(
+      sql`(${ilike(items.name, pattern)} OR EXISTS (SELECT 1 FROM jsonb_each_text(${items.names}) AS t(lang, name) WHERE t.name ILIKE ${pattern}))`,
+    );
+  }
   return db
-    .select(itemColumns)
+    .select(localColumns(query.language))
     .from(items)
     .where(and(...conditions))
     .orderBy(asc(items.id))
@@ -34,10 +47,10 @@ export async function listActiveItems(
 export async function findItem(
   db: Executor,
   id: number,
-  options: { activeOnly: boolean },
+  options: { activeOnly: boolean; language?: string },
 ): Promise<ItemRow | null> {
   const rows = await db
-    .select(itemColumns)
+    .select(options.language === undefined ? itemColumns : localColumns(options.language))
     .from(items)
     .where(options.activeOnly ? and(eq(items.id, id), eq(items.active, true)) : eq(items.id, id))
     .limit(1);
@@ -52,8 +65,13 @@ export async function upsertCatalog(db: Executor, entries: CatalogEntry[]): Prom
     .values(entries)
     .onConflictDoUpdate({
       target: items.name,
-      set: { price: sql`excluded.price`, power: sql`excluded.power`, updatedAt: sql`now()` },
-      setWhere: sql`${items.price} <> excluded.price OR ${items.power} <> excluded.power`,
+      set: {
+        names: sql`excluded.names`,
+        price: sql`excluded.price`,
+        power: sql`excluded.power`,
+        updatedAt: sql`now()`,
+      },
+      setWhere: sql`${items.price} <> excluded.price OR ${items.power} <> excluded.power OR ${items.names} <> excluded.names`,
     })
     .returning({ id: items.id });
   return changed.length;
@@ -77,7 +95,8 @@ export async function updateActiveItem(
 ): Promise<ItemRow | null> {
   const [row] = await db
     .update(items)
-    .set({ ...changes, updatedAt: sql`now()` })
+    // A new name makes the old name's translations wrong: they go with it.
+    .set({ ...changes, ...(changes.name === undefined ? {} : { names: {} }), updatedAt: sql`now()` })
     .where(and(eq(items.id, id), eq(items.active, true)))
     .returning(itemColumns);
   return row ?? null;

@@ -4,6 +4,7 @@ import {
   BuyResponse,
   IdempotencyHeaders,
   ItemIdParams,
+  LangQuery,
   ShopItem,
   ShopPage,
   ShopQuery,
@@ -11,6 +12,7 @@ import {
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../context';
+import { requestLanguage } from '../../lib/language';
 import { bearerAuth, errors, sendJsonText, sendMoneyMove } from '../../lib/http';
 import { authenticatedPlayer, requirePlayer } from '../../plugins/authenticate';
 import type { AuthService } from '../auth/auth.service';
@@ -40,8 +42,12 @@ export const shopRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const page = await shop.page(request.query);
-      void reply.header('etag', page.etag).header('cache-control', 'no-cache');
+      const page = await shop.page(request.query, requestLanguage(request));
+      // Names follow the language asked for, so caches must keep one copy per Accept-Language.
+      void reply
+        .header('etag', page.etag)
+        .header('cache-control', 'no-cache')
+        .header('vary', 'Accept-Language');
       const match = request.headers['if-none-match'];
       if (match && match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === page.etag)) {
         return sendJsonText(reply, 304, '');
@@ -60,10 +66,14 @@ export const shopRoutes: FastifyPluginAsyncTypebox<{
         description: 'One item on sale; a retired or unknown id is a 404 ITEM_NOT_FOUND.',
         security: [],
         params: ItemIdParams,
+        querystring: LangQuery,
         response: { 200: ShopItem, ...errors(400, 404) },
       },
     },
-    async (request) => shop.item(request.params.id),
+    async (request, reply) => {
+      void reply.header('vary', 'Accept-Language');
+      return shop.item(request.params.id, requestLanguage(request));
+    },
   );
 
   app.post(

@@ -5,7 +5,14 @@
  * (on every node sharing the cache). Balances are never cached.
  */
 import { createHash } from 'node:crypto';
-import type { BuyResponse, SellResponse, ShopItem, ShopQuery } from '@metagameplay/protocol';
+import {
+  type BuyResponse,
+  formatCredits,
+  type Language,
+  type SellResponse,
+  type ShopItem,
+  type ShopQuery,
+} from '@metagameplay/protocol';
 import type { AppContext } from '../../context';
 import { decodeCursor, pageOf } from '../../lib/cursor';
 import { DomainError } from '../../lib/domain-error';
@@ -52,11 +59,12 @@ export class ShopService {
     void this.ctx.bus.publish('catalog.changed', {}).catch(() => undefined);
   }
 
-  async page(query: ShopQuery): Promise<CachedPage> {
+  /** A catalog page with item names in `language`; pages are cached per language. */
+  async page(query: ShopQuery, language: Language): Promise<CachedPage> {
     const limit = query.limit ?? 20;
     const afterId = query.cursor ? decodeCursor<[number]>(query.cursor, ['i'])[0] : 0;
     const version = (await this.ctx.cache.get(CATALOG_VERSION_KEY)) ?? '0';
-    const key = `shop:page:v2:${version}:${limit}:${afterId}:${query.search === undefined ? '' : encodeURIComponent(query.search.toLowerCase())}`;
+    const key = `shop:page:v3:${version}:${language}:${limit}:${afterId}:${query.search === undefined ? '' : encodeURIComponent(query.search.toLowerCase())}`;
     const cached = await this.ctx.cache.get(key);
     // Stored as `<etag>\n<body>`: an ETag holds no newline, and splitting is cheaper than JSON.parse.
     const split = cached ? cached.indexOf('\n') : -1;
@@ -70,6 +78,7 @@ export class ShopService {
       afterId,
       limit: limit + 1,
       search: query.search,
+      language,
     });
     const { page, nextCursor } = pageOf(rows, limit, (r) => [r.id]);
     const body = JSON.stringify({ items: page.map(toShopItem), nextCursor });
@@ -92,8 +101,8 @@ export class ShopService {
     return bytes;
   }
 
-  async item(id: number): Promise<ShopItem> {
-    const item = await findItem(this.ctx.database.db, id, { activeOnly: true });
+  async item(id: number, language: Language): Promise<ShopItem> {
+    const item = await findItem(this.ctx.database.db, id, { activeOnly: true, language });
     if (!item) throw itemNotFound(id);
     return toShopItem(item);
   }
@@ -109,14 +118,15 @@ export class ShopService {
     if (!item) throw itemNotFound(itemId);
     if (outcome.owned) throw new DomainError('ALREADY_OWNED', `You already own "${item.name}"`);
     if (expectedPrice !== undefined && item.price !== expectedPrice) {
-      throw new DomainError('PRICE_CHANGED', `The price of "${item.name}" is now ${item.price}`, {
+      // Messages are for people: credits as clients show them; details keep minor units for programs.
+      throw new DomainError('PRICE_CHANGED', `The price of "${item.name}" is now ${credits(item.price)}`, {
         price: item.price,
       });
     }
     if (outcome.balanceAfter === null || outcome.transactionId === null || outcome.acquiredAt === null) {
       throw new DomainError(
         'INSUFFICIENT_FUNDS',
-        `Not enough credits: need ${item.price}, have ${outcome.balanceBefore}`,
+        `Not enough credits: need ${credits(item.price)}, have ${formatCredits(outcome.balanceBefore)}`,
         { balance: outcome.balanceBefore, required: item.price },
       );
     }
@@ -150,6 +160,11 @@ export class ShopService {
 
 function toShopItem(row: { id: number; name: string; price: number; power: number }): ShopItem {
   return { id: row.id, name: row.name, price: row.price, power: row.power };
+}
+
+/** "50.99 credits": an amount of minor units as a message shows it. */
+function credits(units: number): string {
+  return `${formatCredits(units)} credits`;
 }
 
 export function itemNotFound(id: number): DomainError {

@@ -1,0 +1,1 @@
+ALTER TABLE "items" ADD COLUMN "names" jsonb DEFAULT '{}'::jsonb NOT NULL;

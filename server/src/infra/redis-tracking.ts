@@ -1,0 +1,223 @@
+/**
+ * LocalCopies: values read from Redis, kept in process memory and dropped the moment Redis says their key
+ * changed, using Redis server-assisted client-side caching (CLIENT TRACKING, Redis >= 6).
+ *
+ * The data connection runs `CLIENT TRACKING ON REDIRECT <id>`: Redis then remembers every key that
+ * connection reads and, when any client modifies, deletes, expires or evicts one of them (or flushes the
+ * database), sends the key's name to the connection <id>, which is subscribed to `__redis__:invalidate`.
+ * Copies are used only while both connections are up and tracking is on; the loss of either connection
+ * drops every copy before the next read (a key changed while we were not listening would never be
+ * reported), and tracking is set up again on the new connection(s) before copies are kept again.
+ *
+ * Races: a read whose key is reported changed while the read is in flight is not kept (it may hold the
+ * old value), and a clear() (connection loss, flush, generation change) discards every read in flight.
+ * The one window left is inherent to the mechanism: between Redis applying a write and this process
+ * reading the invalidation from its socket, a copy is still served. Redis queues the invalidation before
+ * it answers the writer, so a client that got the writer's answer and then asks this node finds the
+ * invalidation already waiting in this node's socket, ahead of its own request.
+ */
+import { isReady, type Redis } from './redis.js';
+
+export const INVALIDATION_CHANNEL = '__redis__:invalidate';
+
+interface Copy {
+  value: string | null;
+  expiresAt: number;
+}
+
+/** One read in flight; `spoiled` when its key was reported changed (or everything was dropped) meanwhile. */
+export interface PendingRead {
+  key: string;
+  spoiled: boolean;
+}
+
+export interface LocalCopiesOptions {
+  /** The connection the copied values are read on (tracking is turned on for it). */
+  data: Redis;
+  /** A connection of its own, subscribed to the invalidation channel; closed with close(). */
+  invalidations: Redis;
+  /** Maps a Redis key name reported changed to the local key it was read for; null → drop everything. */
+  localKeyOf: (redisKey: string) => string | null | undefined;
+  /** Bound on the copies kept (oldest dropped first). */
+  maxEntries?: number;
+  /** Upper bound on a copy's life even without an invalidation (a safety net, not a correctness need). */
+  maxAgeMs?: number;
+  onError?: (err: unknown) => void;
+  now?: () => number;
+}
+
+export class LocalCopies {
+  readonly #data: Redis;
+  readonly #invalidations: Redis;
+  readonly #localKeyOf: (redisKey: string) => string | null | undefined;
+  readonly #maxEntries: number;
+  readonly #maxAgeMs: number;
+  readonly #onError: (err: unknown) => void;
+  readonly #now: () => number;
+  readonly #copies = new Map<string, Copy>();
+  readonly #pending = new Map<string, Set<PendingRead>>();
+  /** Client id of the subscribed invalidation connection, null while it is not subscribed. */
+  #redirectId: string | null = null;
+  #tracking = false;
+  /** Incremented on every connection loss: a set-up that spans one must not switch copies on. */
+  #losses = 0;
+  #settingUp = false;
+  #closed = false;
+  readonly #onReady = (): void => void this.#setUp();
+  readonly #onDataClose = (): void => this.#lost();
+  readonly #onInvalidationsClose = (): void => {
+    this.#redirectId = null;
+    this.#lost();
+  };
+  readonly #onMessage = (channel: Buffer | string, message: unknown): void =>
+    this.#invalidated(String(channel), message);
+
+  constructor(options: LocalCopiesOptions) {
+    this.#data = options.data;
+    this.#invalidations = options.invalidations;
+    this.#localKeyOf = options.localKeyOf;
+    this.#maxEntries = options.maxEntries ?? 50_000;
+    this.#maxAgeMs = options.maxAgeMs ?? 60_000;
+    this.#onError = options.onError ?? (() => {});
+    this.#now = options.now ?? Date.now;
+    this.#data.on('ready', this.#onReady);
+    this.#data.on('close', this.#onDataClose);
+    this.#invalidations.on('ready', this.#onReady);
+    this.#invalidations.on('close', this.#onInvalidationsClose);
+    this.#invalidations.on('messageBuffer', this.#onMessage);
+    void this.#setUp();
+  }
+
+  /** True when copies are kept and served: both connections up, tracking on. */
+  get active(): boolean {
+    return this.#tracking && !this.#closed && isReady(this.#data) && isReady(this.#invalidations);
+  }
+
+  /** The copy of `key`, or undefined when there is none (a copied miss is `{ value: null }`). */
+  lookup(key: string): { value: string | null } | undefined {
+    if (!this.active) return undefined;
+    const copy = this.#copies.get(key);
+    if (!copy) return undefined;
+    if (copy.expiresAt <= this.#now()) {
+      this.#copies.delete(key);
+      return undefined;
+    }
+    return copy;
+  }
+
+  /** Call before sending a read whose answer may be kept; null when copies are off. */
+  begin(key: string): PendingRead | null {
+    if (!this.active) return null;
+    const read: PendingRead = { key, spoiled: false };
+    let set = this.#pending.get(key);
+    if (!set) {
+      set = new Set();
+      this.#pending.set(key, set);
+    }
+    set.add(read);
+    return read;
+  }
+
+  /**
+   * Call when the read is answered (or failed: `value` undefined). Keeps the answer unless the key was
+   * reported changed meanwhile. `ttlMs` is the key's remaining time to live (negative: none or missing).
+   */
+  end(read: PendingRead | null, value?: string | null, ttlMs = -1): void {
+    if (!read) return;
+    const set = this.#pending.get(read.key);
+    set?.delete(read);
+    if (set?.size === 0) this.#pending.delete(read.key);
+    if (read.spoiled || value === undefined || !this.active) return;
+    const now = this.#now();
+    const expiresAt = now + (ttlMs > 0 ? Math.min(ttlMs, this.#maxAgeMs) : this.#maxAgeMs);
+    this.#copies.delete(read.key);
+    this.#copies.set(read.key, { value, expiresAt });
+    if (this.#copies.size > this.#maxEntries) {
+      const oldest = this.#copies.keys().next();
+      if (!oldest.done) this.#copies.delete(oldest.value);
+    }
+  }
+
+  /** Drops the copy of `key` and spoils reads of it in flight (our own writes call this). */
+  invalidate(key: string): void {
+    this.#copies.delete(key);
+    const set = this.#pending.get(key);
+    if (set) for (const read of set) read.spoiled = true;
+  }
+
+  /** Drops every copy and spoils every read in flight. */
+  clear(): void {
+    this.#copies.clear();
+    for (const set of this.#pending.values()) for (const read of set) read.spoiled = true;
+  }
+
+  get size(): number {
+    return this.#copies.size;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.clear();
+    this.#data.off('ready', this.#onReady);
+    this.#data.off('close', this.#onDataClose);
+    this.#invalidations.off('ready', this.#onReady);
+    this.#invalidations.off('close', this.#onInvalidationsClose);
+    this.#invalidations.off('messageBuffer', this.#onMessage);
+    // The data connection stays open for its owner; closing the invalidation one breaks the redirect,
+    // so turn tracking off first (best effort: Redis also stops once it sees the redirect gone).
+    if (isReady(this.#data)) await this.#data.call('CLIENT', 'TRACKING', 'OFF').catch(() => undefined);
+    this.#invalidations.disconnect(false);
+  }
+
+  #lost(): void {
+    this.#losses += 1;
+    this.#tracking = false;
+    this.clear();
+  }
+
+  /** Subscribes the invalidation connection (if needed) and turns tracking on for the data connection. */
+  async #setUp(): Promise<void> {
+    if (this.#settingUp || this.#closed || this.#tracking) return;
+    if (!isReady(this.#data) || !isReady(this.#invalidations)) return;
+    this.#settingUp = true;
+    const losses = this.#losses;
+    try {
+      let id = this.#redirectId;
+      if (id === null) {
+        id = String(await this.#invalidations.call('CLIENT', 'ID'));
+        await this.#invalidations.subscribe(INVALIDATION_CHANNEL);
+        if (losses === this.#losses) this.#redirectId = id;
+      }
+      if (losses === this.#losses) await this.#data.call('CLIENT', 'TRACKING', 'ON', 'REDIRECT', id);
+      if (losses === this.#losses && !this.#closed) {
+        this.clear();
+        this.#tracking = true;
+      }
+    } catch (err) {
+      // Redis < 6 or the command renamed: the cache keeps working without local copies.
+      if (isReady(this.#data) && isReady(this.#invalidations)) this.#onError(err);
+    } finally {
+      this.#settingUp = false;
+    }
+    // A connection came back (or dropped) while we were setting up: try again with what is there now.
+    if (losses !== this.#losses) void this.#setUp();
+  }
+
+  #invalidated(channel: string, message: unknown): void {
+    if (channel !== INVALIDATION_CHANNEL) return;
+    // null: the database was flushed; otherwise the names of the keys that changed.
+    if (!Array.isArray(message)) {
+      this.clear();
+      return;
+    }
+    for (const name of message as unknown[]) {
+      const local = this.#localKeyOf(String(name));
+      if (local === null) {
+        this.clear();
+        return;
+      }
+      if (local !== undefined) this.invalidate(local);
+    }
+  }
+}

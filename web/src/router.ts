@@ -1,0 +1,58 @@
+/**
+ * The screens as paths (the server's SPA fallback serves index.html for each), parsed to a typed route
+ * and back. Only screen names and battle ids ever go into the URL — never a token.
+ */
+import { useCallback, useEffect, useState } from 'react';
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'shop' }
+  | { name: 'inventory' }
+  | { name: 'history' }
+  | { name: 'lobby' }
+  | { name: 'battles' }
+  | { name: 'battle'; id: string }
+  | { name: 'leaderboard' };
+
+const SIMPLE = ['shop', 'inventory', 'history', 'lobby', 'battles', 'leaderboard'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function parseRoute(pathname: string): Route {
+  const parts = pathname.split('/').filter((part) => part !== '');
+  const [first, second] = parts;
+  if (first === 'battles' && second !== undefined && UUID.test(second) && parts.length === 2) {
+    return { name: 'battle', id: second.toLowerCase() };
+  }
+  if (parts.length === 1) {
+    const simple = SIMPLE.find((name) => name === first);
+    if (simple) return { name: simple };
+  }
+  return { name: 'home' };
+}
+
+export function routePath(route: Route): string {
+  switch (route.name) {
+    case 'home':
+      return '/';
+    case 'battle':
+      return `/battles/${encodeURIComponent(route.id)}`;
+    default:
+      return `/${route.name}`;
+  }
+}
+
+/** The current route, following the browser's back and forward buttons. */
+export function useRoute(): [Route, (route: Route) => void] {
+  const [route, setRoute] = useState<Route>(() => parseRoute(window.location.pathname));
+  useEffect(() => {
+    const onPop = (): void => setRoute(parseRoute(window.location.pathname));
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  const navigate = useCallback((next: Route) => {
+    const path = routePath(next);
+    if (window.location.pathname !== path) window.history.pushState(null, '', path);
+    setRoute(next);
+  }, []);
+  return [route, navigate];
+}

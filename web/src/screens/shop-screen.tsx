@@ -1,0 +1,171 @@
+/**
+ * The shop: the catalog page by page (server cursors), search as you type (debounced), owned items
+ * marked, unaffordable ones dimmed, and a purchase confirmed with the balance after it. A refused buy
+ * says why (a changed price shows the new one) and updates what the screen shows.
+ */
+import {
+  buyFailureEffect,
+  checkBuy,
+  failureMessage,
+  loadOwnedIds,
+  MAX_SEARCH_LENGTH,
+  searchParam,
+} from '@metagameplay/game';
+import { formatCredits, type ShopItem } from '@metagameplay/protocol';
+import { useEffect, useRef, useState } from 'react';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { PagedView } from '../components/paged-view';
+import { Screen } from '../components/screen';
+import { useGame, useSession } from '../game-context';
+import { useDebounced } from '../hooks/use-debounced';
+import { usePagedList } from '../hooks/use-paged-list';
+
+export const SEARCH_DEBOUNCE_MS = 300;
+const PAGE_SIZE = 12;
+
+export function ShopScreen() {
+  const { t, w, api, gate, updatePlayer, notify } = useGame();
+  const { player } = useSession();
+  const balance = player.balance;
+  const [search, setSearch] = useState('');
+  const debounced = useDebounced(search, SEARCH_DEBOUNCE_MS);
+  const [owned, setOwned] = useState<ReadonlySet<number>>(new Set());
+  const [asking, setAsking] = useState<ShopItem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const query = useRef<string | undefined>(undefined);
+
+  const list = usePagedList<ShopItem>((cursor) =>
+    api.shopItems({
+      limit: PAGE_SIZE,
+      ...(cursor === null ? {} : { cursor }),
+      ...(query.current === undefined ? {} : { search: query.current }),
+    }),
+  );
+
+  useEffect(() => {
+    void (async () => {
+      const ids = await gate.run(() => loadOwnedIds(api));
+      if (ids.ok) setOwned(ids.value);
+    })();
+  }, []);
+
+  // The first page on opening, and again from the first page whenever the typed search settles.
+  useEffect(() => {
+    query.current = searchParam(debounced);
+    list.reset();
+  }, [debounced]);
+
+  async function buy(item: ShopItem): Promise<void> {
+    setBusy(true);
+    notify({ text: t.shop.buying, tone: 'info' });
+    const outcome = await gate.run(() => api.buy(item.id, { expectedPrice: item.price }));
+    setBusy(false);
+    if (outcome.ok) {
+      updatePlayer({
+        balance: outcome.value.balance,
+        itemCount: player.itemCount + 1,
+        power: player.power + item.power,
+      });
+      setOwned((ids) => new Set(ids).add(item.id));
+      notify({
+        text: `${t.shop.bought(item.name)} ${w.shop.boughtBalance(formatCredits(outcome.value.balance))}`,
+        tone: 'good',
+      });
+      return;
+    }
+    if (outcome.handled) return;
+    notify({ text: failureMessage(t, outcome.error), tone: 'bad' });
+    const effect = buyFailureEffect(outcome.error);
+    if (effect?.kind === 'price') {
+      list.update((row) => (row.id === item.id ? { ...row, price: effect.price } : row));
+    } else if (effect?.kind === 'owned') {
+      setOwned((ids) => new Set(ids).add(item.id));
+    } else if (effect?.kind === 'balance') {
+      updatePlayer({ balance: effect.balance });
+    } else if (effect?.kind === 'reload') {
+      list.reload();
+    }
+  }
+
+  function ask(item: ShopItem): void {
+    const check = checkBuy(t, item, balance, owned);
+    if (check.ok) setAsking(item);
+    else notify({ text: check.message, tone: 'bad' });
+  }
+
+  return (
+    <Screen heading={t.shop.heading} wide>
+      <div className="toolbar">
+        <label className="field search">
+          <span>{w.shop.searchLabel}</span>
+          <input
+            type="search"
+            name="search"
+            value={search}
+            maxLength={MAX_SEARCH_LENGTH}
+            placeholder={w.shop.searchPlaceholder}
+            autoComplete="off"
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </label>
+        <p className="balance-line">{t.shop.balance(formatCredits(balance))}</p>
+      </div>
+      <PagedView
+        list={list}
+        empty={t.shop.empty}
+        label={t.shop.heading}
+        row={(item) => {
+          const mine = owned.has(item.id);
+          const tooDear = !mine && item.price > balance;
+          return (
+            <li key={item.id} className={`row item${tooDear ? ' dim' : ''}${mine ? ' owned' : ''}`}>
+              <span className="item-name">{item.name}</span>
+              <span className="item-power" title={t.shop.columns.power}>
+                <span aria-hidden="true">⚡</span>
+                <span className="sr-only">{t.shop.columns.power}: </span>
+                {item.power}
+              </span>
+              <span className="item-price">
+                <span className="sr-only">{t.shop.columns.price}: </span>
+                {t.credits(formatCredits(item.price))}
+              </span>
+              <span className="item-action">
+                {mine ? (
+                  <span className="badge owned-badge">✓ {w.shop.ownedBadge}</span>
+                ) : (
+                  <button
+                    type="button"
+                    className="button small"
+                    aria-label={w.shop.buyItem(item.name)}
+                    disabled={busy}
+                    aria-disabled={tooDear}
+                    title={tooDear ? w.shop.cannotAfford : undefined}
+                    onClick={() => ask(item)}
+                  >
+                    {w.shop.buy}
+                  </button>
+                )}
+              </span>
+            </li>
+          );
+        }}
+      />
+      {asking && (
+        <ConfirmDialog
+          title={w.shop.confirmTitle}
+          question={w.shop.confirm(
+            asking.name,
+            formatCredits(asking.price),
+            formatCredits(balance - asking.price),
+          )}
+          confirmLabel={w.shop.buy}
+          onAnswer={(yes) => {
+            const item = asking;
+            setAsking(null);
+            if (yes) void buy(item);
+          }}
+        />
+      )}
+    </Screen>
+  );
+}
