@@ -53,11 +53,23 @@ function commonErrors(schema: FastifySchema, url: string): number[] {
 }
 
 /** Per route, before the document is built: response descriptions and the common error statuses. */
-function describeRoute({ schema, url }: { schema: FastifySchema; url: string }): {
+function describeRoute({
+  schema,
+  url,
+  route,
+}: {
+  schema: FastifySchema;
+  url: string;
+  route: { method: string | string[] };
+}): {
   schema: FastifySchema;
   url: string;
 } {
   if (schema === undefined || schema === null) return { schema, url };
+  const named = schema as FastifySchema & { operationId?: string; summary?: string; description?: string };
+  // A route that names none gets a stable operationId from its method and path (getLobby, postMatchmakingQueue).
+  const operationId = named.operationId ?? defaultOperationId(route.method, url);
+  const description = named.description ?? named.summary;
   const given = isObject(schema.response) ? schema.response : {};
   const errorSchema = Object.entries(given).find(([status]) => Number(status) >= 400)?.[1];
   const response: Json = {};
@@ -75,7 +87,22 @@ function describeRoute({ schema, url }: { schema: FastifySchema; url: string }):
       response[code] ??= { ...(errorSchema as Json), 'x-response-description': ERROR_DESCRIPTIONS[code] };
     }
   }
-  return { schema: { ...schema, response }, url };
+  return {
+    schema: { ...schema, operationId, ...(description === undefined ? {} : { description }), response },
+    url,
+  };
+}
+
+function defaultOperationId(method: string | string[], url: string): string {
+  const verb = (Array.isArray(method) ? (method[0] ?? 'get') : method).toLowerCase();
+  const words = url
+    .replace(/^\/api\/v\d+/, '')
+    .split(/[/_-]+/)
+    .filter(Boolean)
+    .map((word) => (word.startsWith(':') ? `by-${word.slice(1)}` : word))
+    .flatMap((word) => word.split('-'))
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1).replace(/[^A-Za-z0-9]/g, ''));
+  return verb + words.join('');
 }
 
 /**
