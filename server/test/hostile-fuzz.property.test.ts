@@ -109,7 +109,7 @@ describe.each(backends)('fuzzing the API on %s', (backend) => {
           const answer = await call(server, chosen, path, {
             token,
             headers,
-            ...(body === undefined || chosen === 'HEAD' ? {} : { body }),
+            ...(body === undefined || chosen === 'HEAD' || chosen === 'GET' ? {} : { body }),
           });
           expect(answer.status, `${chosen} ${path}: ${answer.text}`).toBeLessThan(500);
           if (answer.status >= 400 && chosen !== 'HEAD') {
