@@ -2,8 +2,6 @@
  * Builds the Fastify app from a ready AppContext; never listens (main.ts does, tests inject).
  * Registration order: external plugins, app plugins (validation, errors, metrics, rate limits), routes.
  */
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +21,7 @@ import { shopRoutes } from './features/shop/shop.routes';
 import { webRoutes } from './features/web/web.routes';
 import { registerErrorHandling } from './plugins/errors';
 import { hardenedServerOptions, registerHttpHardening } from './plugins/http-hardening';
+import { registerOpenApi } from './plugins/openapi';
 import { registerRateLimits } from './plugins/rate-limit';
 import { rejectUnexpectedBody, validatorCompiler } from './plugins/validation';
 
@@ -91,18 +90,7 @@ export async function buildApp(
     done();
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'MetaGameplay API',
-        version: '1.0.0',
-        description: 'A galaxy game economy. Money is integer minor units: 1 credit = 100 units.',
-      },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await registerOpenApi(app);
   // Client messages are small JSON objects: anything larger is refused by the WebSocket layer (close 1009).
   await app.register(websocket, { options: { maxPayload: 4096 } });
 

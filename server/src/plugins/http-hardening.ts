@@ -142,7 +142,8 @@ export function registerHttpHardening(app: FastifyInstance): void {
   });
 
   app.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-content-type-options', 'nosniff');
+    // Set here too: a refusal below skips the later onRequest hooks (app.ts sets it again, harmlessly).
+    void reply.header('x-content-type-options', 'nosniff').header('x-request-id', request.id);
     const url = request.url;
     if (PRIVATE_PREFIXES.some((prefix) => url.startsWith(prefix)) || url.startsWith('/metrics')) {
       void reply.header('cache-control', 'no-store');

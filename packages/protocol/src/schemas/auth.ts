@@ -18,14 +18,17 @@ export const Password = Type.String({ minLength: 8, maxLength: 128 });
 
 export const Credentials = Type.Object(
   { nickname: Nickname, password: Password },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Credentials' },
 );
 export type Credentials = Static<typeof Credentials>;
 
-export const SessionResponse = Type.Object({
-  token: Type.String(),
-  expiresAt: Timestamp,
-  player: PrivatePlayer,
-  loginBonus: Money,
-});
+export const SessionResponse = Type.Object(
+  {
+    token: Type.String(),
+    expiresAt: Timestamp,
+    player: PrivatePlayer,
+    loginBonus: Money,
+  },
+  { title: 'Session', description: 'A new session: its bearer token and the player' },
+);
 export type SessionResponse = Static<typeof SessionResponse>;

@@ -46,15 +46,21 @@ export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false 
 export const ItemIdParams = Type.Object({ id: ItemId }, { additionalProperties: false });
 export const ItemIdParam = Type.Object({ itemId: ItemId }, { additionalProperties: false });
 
+/**
+ * Schemas with a `title` are named components of the OpenAPI document (server/src/plugins/openapi.ts
+ * hoists them to `#/components/schemas/<title>`): give a schema that clients name a unique title.
+ */
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      code: Type.Union(Object.values(ErrorCode).map((code) => Type.Literal(code))),
-      message: Type.String(),
-      details: Type.Optional(Type.Unknown()),
+      code: Type.Unsafe<ErrorCode>(
+        Type.String({ enum: Object.values(ErrorCode), description: 'Stable code; clients branch on it' }),
+      ),
+      message: Type.String({ description: 'For people; never parse it' }),
+      details: Type.Optional(Type.Unknown({ description: 'Per code: the fields at fault, amounts...' })),
     }),
   },
-  { $id: 'ErrorBody', description: 'Every error response' },
+  { $id: 'ErrorBody', title: 'Error', description: 'Every error response' },
 );
 export type ErrorBody = Static<typeof ErrorBody>;
 

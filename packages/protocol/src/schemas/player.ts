@@ -6,59 +6,80 @@ export const Role = Type.Union(ROLES.map((role) => Type.Literal(role)));
 export type Role = Static<typeof Role>;
 
 /** The private profile: only the player itself sees it. */
-export const PrivatePlayer = Type.Object({
-  id: Uuid,
-  nickname: Type.String(),
-  role: Role,
-  balance: Money,
-  power: Type.Integer({ minimum: 0 }),
-  rating: Type.Integer(),
-  itemCount: Type.Integer({ minimum: 0 }),
-  createdAt: Timestamp,
-});
+export const PrivatePlayer = Type.Object(
+  {
+    id: Uuid,
+    nickname: Type.String(),
+    role: Role,
+    balance: Money,
+    power: Type.Integer({ minimum: 0 }),
+    rating: Type.Integer(),
+    itemCount: Type.Integer({ minimum: 0 }),
+    createdAt: Timestamp,
+  },
+  { title: 'Player', description: 'The private profile: only the player itself sees it' },
+);
 export type PrivatePlayer = Static<typeof PrivatePlayer>;
 
 /** What anyone may see of a player: no balance, no items. */
-export const PublicPlayer = Type.Object({
-  id: Uuid,
-  nickname: Type.String(),
-  power: Type.Integer({ minimum: 0 }),
-  rating: Type.Integer(),
-  online: Type.Boolean(),
-});
+export const PublicPlayer = Type.Object(
+  {
+    id: Uuid,
+    nickname: Type.String(),
+    power: Type.Integer({ minimum: 0 }),
+    rating: Type.Integer(),
+    online: Type.Boolean(),
+  },
+  { title: 'PublicPlayer', description: 'What anyone may see of a player' },
+);
 export type PublicPlayer = Static<typeof PublicPlayer>;
 
-export const BalanceResponse = Type.Object({ balance: Money });
+export const BalanceResponse = Type.Object({ balance: Money }, { title: 'Balance' });
 export type BalanceResponse = Static<typeof BalanceResponse>;
 
-export const OwnedItem = Type.Object({
-  id: ItemId,
-  name: Type.String(),
-  price: Money,
-  sellPrice: Money,
-  power: Type.Integer({ minimum: 0 }),
-  acquiredAt: Timestamp,
-});
+export const OwnedItem = Type.Object(
+  {
+    id: ItemId,
+    name: Type.String(),
+    price: Money,
+    sellPrice: Money,
+    power: Type.Integer({ minimum: 0 }),
+    acquiredAt: Timestamp,
+  },
+  { title: 'OwnedItem', description: "An item in a player's inventory" },
+);
 export type OwnedItem = Static<typeof OwnedItem>;
-export const OwnedItemPage = Type.Object({ items: Type.Array(OwnedItem), nextCursor: NextCursor });
+export const OwnedItemPage = Type.Object(
+  { items: Type.Array(OwnedItem), nextCursor: NextCursor },
+  { title: 'OwnedItemPage' },
+);
 export type OwnedItemPage = Static<typeof OwnedItemPage>;
 
-export const TransactionType = Type.Union(LEDGER_TYPES.map((type) => Type.Literal(type)));
+export const TransactionType = Type.Union(
+  LEDGER_TYPES.map((type) => Type.Literal(type)),
+  { title: 'TransactionType' },
+);
 export type TransactionType = Static<typeof TransactionType>;
 
-export const Transaction = Type.Object({
-  id: Type.String({ description: 'Ledger row id (a decimal string of a 64-bit integer)' }),
-  type: TransactionType,
-  amount: SignedMoney,
-  balanceAfter: Money,
-  itemId: Type.Union([ItemId, Type.Null()]),
-  itemName: Type.Union([Type.String(), Type.Null()], { description: 'The item bought or sold, if any' }),
-  battleId: Type.Union([Uuid, Type.Null()]),
-  note: Type.Optional(
-    Type.Union([Type.String(), Type.Null()], { description: 'Why an admin granted credits (admin_grant)' }),
-  ),
-  createdAt: Timestamp,
-});
+export const Transaction = Type.Object(
+  {
+    id: Type.String({ description: 'Ledger row id (a decimal string of a 64-bit integer)' }),
+    type: TransactionType,
+    amount: SignedMoney,
+    balanceAfter: Money,
+    itemId: Type.Union([ItemId, Type.Null()]),
+    itemName: Type.Union([Type.String(), Type.Null()], { description: 'The item bought or sold, if any' }),
+    battleId: Type.Union([Uuid, Type.Null()]),
+    note: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], { description: 'Why an admin granted credits (admin_grant)' }),
+    ),
+    createdAt: Timestamp,
+  },
+  { title: 'Transaction', description: 'One ledger row: a change of balance' },
+);
 export type Transaction = Static<typeof Transaction>;
-export const TransactionPage = Type.Object({ transactions: Type.Array(Transaction), nextCursor: NextCursor });
+export const TransactionPage = Type.Object(
+  { transactions: Type.Array(Transaction), nextCursor: NextCursor },
+  { title: 'TransactionPage' },
+);
 export type TransactionPage = Static<typeof TransactionPage>;

@@ -2,12 +2,15 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Cursor, Lang, Limit, Money, NextCursor } from './common';
 import { OwnedItem } from './player';
 
-export const ShopItem = Type.Object({
-  id: Type.Integer({ minimum: 1 }),
-  name: Type.String(),
-  price: Money,
-  power: Type.Integer({ minimum: 0 }),
-});
+export const ShopItem = Type.Object(
+  {
+    id: Type.Integer({ minimum: 1 }),
+    name: Type.String(),
+    price: Money,
+    power: Type.Integer({ minimum: 0 }),
+  },
+  { title: 'Item', description: 'A catalog item' },
+);
 export type ShopItem = Static<typeof ShopItem>;
 
 export const ShopQuery = Type.Object(
@@ -20,23 +23,35 @@ export const ShopQuery = Type.Object(
   { additionalProperties: false },
 );
 export type ShopQuery = Static<typeof ShopQuery>;
-export const ShopPage = Type.Object({ items: Type.Array(ShopItem), nextCursor: NextCursor });
+export const ShopPage = Type.Object(
+  { items: Type.Array(ShopItem), nextCursor: NextCursor },
+  { title: 'ItemPage' },
+);
 export type ShopPage = Static<typeof ShopPage>;
 
-export const BuyBody = Type.Object({ expectedPrice: Type.Optional(Money) }, { additionalProperties: false });
+export const BuyBody = Type.Object(
+  { expectedPrice: Type.Optional(Money) },
+  { additionalProperties: false, title: 'BuyRequest' },
+);
 export type BuyBody = Static<typeof BuyBody>;
 
-export const BuyResponse = Type.Object({
-  balance: Money,
-  item: OwnedItem,
-  transactionId: Type.String(),
-});
+export const BuyResponse = Type.Object(
+  {
+    balance: Money,
+    item: OwnedItem,
+    transactionId: Type.String(),
+  },
+  { title: 'Purchase' },
+);
 export type BuyResponse = Static<typeof BuyResponse>;
 
-export const SellResponse = Type.Object({
-  balance: Money,
-  amount: Money,
-  item: ShopItem,
-  transactionId: Type.String(),
-});
+export const SellResponse = Type.Object(
+  {
+    balance: Money,
+    amount: Money,
+    item: ShopItem,
+    transactionId: Type.String(),
+  },
+  { title: 'Sale' },
+);
 export type SellResponse = Static<typeof SellResponse>;

@@ -35,7 +35,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         security: bearerAuth,
+        operationId: 'createItem',
         summary: 'Add an item to the shop',
+        description: 'Adds an item to the catalog; a name another item has is a 409 ITEM_NAME_TAKEN.',
         body: CreateItemBody,
         response: { 201: ItemResponse, ...errors(400, 401, 403, 409) },
       },
@@ -50,7 +52,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         security: bearerAuth,
+        operationId: 'updateItem',
         summary: 'Change an item',
+        description: 'Changes the name, price or power of an item; owners keep what they paid.',
         params: ItemIdParams,
         body: UpdateItemBody,
         response: { 200: ItemResponse, ...errors(400, 401, 403, 404, 409) },
@@ -66,7 +70,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         security: bearerAuth,
+        operationId: 'retireItem',
         summary: 'Retire an item: it leaves the shop, owners keep it',
+        description: 'Takes an item off sale. Owners keep it and can still sell it.',
         params: ItemIdParams,
         response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
       },
@@ -84,7 +90,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         security: bearerAuth,
+        operationId: 'grantCredits',
         summary: 'Grant credits to a player',
+        description:
+          'Credits a player (an `admin_grant` ledger row with the reason). Send an `Idempotency-Key` to ' +
+          'retry safely; the key belongs to the acting admin.',
         params: IdParams,
         headers: IdempotencyHeaders,
         body: GrantBody,

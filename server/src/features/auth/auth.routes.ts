@@ -20,7 +20,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; auth: Auth
       onRequest: limit,
       schema: {
         tags: ['auth'],
+        operationId: 'register',
         summary: 'Create a pilot; grants the login bonus and opens a session',
+        description:
+          'Registers a new pilot (nickname rules: see the Credentials schema), pays the first login bonus ' +
+          'and returns a bearer token. A nickname that is taken, or looks like a taken one, is a 409.',
+        security: [],
         body: Credentials,
         response: { 201: SessionResponse, ...errors(400, 409, 429) },
       },
@@ -35,7 +40,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; auth: Auth
       onRequest: limit,
       schema: {
         tags: ['auth'],
+        operationId: 'login',
         summary: 'Sign in; grants the login bonus and opens a session',
+        description:
+          'Checks the password, pays the login bonus and returns a new bearer token. Five wrong passwords ' +
+          'for one nickname from one address lock that pair (the 6th attempt is a 429); fifty from all ' +
+          'addresses lock the nickname.',
+        security: [],
         body: Credentials,
         response: { 200: SessionResponse, ...errors(400, 401, 404, 429) },
       },
@@ -49,7 +60,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; auth: Auth
       onRequest: requirePlayer(auth),
       schema: {
         tags: ['auth'],
+        operationId: 'logout',
         summary: 'Revoke the token at once',
+        description: 'Ends the session of the token sent: it is refused at once, on every server node.',
         security: bearerAuth,
         response: { 204: Type.Null(), ...errors(401) },
       },

@@ -5,6 +5,7 @@ import { Type } from '@sinclair/typebox';
 import { timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../../context';
 import { DomainError } from '../../lib/domain-error';
+import { errors } from '../../lib/http';
 
 /** True when `header` is `Bearer <token>`, compared in constant time. */
 function bearerMatches(header: string | undefined, token: string): boolean {
@@ -18,14 +19,34 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
 
   app.get(
     '/healthz',
-    { schema: { tags, summary: 'Alive', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'getHealth',
+        summary: 'Alive',
+        description: 'Answers while the process runs (liveness probe); touches nothing else.',
+        security: [],
+        response: { 200: Type.Object({ status: Type.Literal('ok') }), ...errors(400) },
+      },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/readyz',
     {
-      schema: { tags, summary: 'Ready: the database answers', response: { 200: Readiness, 503: Readiness } },
+      schema: {
+        tags,
+        operationId: 'getReadiness',
+        summary: 'Ready: the database answers',
+        description: 'Readiness probe: 200 while the database answers (Redis may be down), else 503.',
+        security: [],
+        response: {
+          200: Readiness,
+          503: { ...Readiness, description: 'The database does not answer' },
+          ...errors(400),
+        },
+      },
     },
     async (_request, reply) => {
       const database = (await ctx.database.ping()) ? 'ok' : 'down';
@@ -36,7 +57,23 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
 
   app.get(
     '/metrics',
-    { schema: { tags, summary: 'Prometheus metrics', hide: false } },
+    {
+      schema: {
+        tags,
+        operationId: 'getMetrics',
+        summary: 'Prometheus metrics',
+        description:
+          'Prometheus text format. When the server has METRICS_TOKEN, send it as a bearer token (else 401).',
+        security: [{}, { metricsToken: [] }],
+        response: {
+          200: {
+            description: 'Prometheus text exposition format',
+            content: { 'text/plain': { schema: Type.String() } },
+          },
+          ...errors(400, 401),
+        },
+      },
+    },
     async (request, reply) => {
       // METRICS_TOKEN set: scrapers send it as a bearer token; anyone else learns nothing.
       const token = ctx.config.metricsToken;

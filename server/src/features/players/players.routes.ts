@@ -35,7 +35,9 @@ export const playerRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         security: bearerAuth,
+        operationId: 'getMe',
         summary: 'Your private profile',
+        description: 'Your profile with balance, power, rating and item count.',
         response: { 200: PrivatePlayer, ...errors(401) },
       },
     },
@@ -49,7 +51,9 @@ export const playerRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         security: bearerAuth,
+        operationId: 'getBalance',
         summary: 'Your balance',
+        description: 'Your balance in minor units, read from the database (never cached).',
         response: { 200: BalanceResponse, ...errors(401) },
       },
     },
@@ -63,7 +67,9 @@ export const playerRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         security: bearerAuth,
+        operationId: 'listMyItems',
         summary: 'Your items',
+        description: 'The items you own, by id, a page at a time (`limit`, `cursor`).',
         querystring: PageQuery,
         response: { 200: OwnedItemPage, ...errors(400, 401) },
       },
@@ -81,7 +87,11 @@ export const playerRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         security: bearerAuth,
+        operationId: 'sellItem',
         summary: 'Sell an item you own for its sell price',
+        description:
+          'Sells an item you own for its `sellPrice` (a share of its price). Send an `Idempotency-Key` to ' +
+          'retry safely: the same key replays the first answer.',
         params: ItemIdParam,
         headers: IdempotencyHeaders,
         response: { 200: SellResponse, ...errors(400, 401, 404, 409, 429) },
@@ -104,7 +114,9 @@ export const playerRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         security: bearerAuth,
+        operationId: 'listMyTransactions',
         summary: 'Your ledger, newest first',
+        description: 'Every change of your balance, newest first, a page at a time (`limit`, `cursor`).',
         querystring: PageQuery,
         response: { 200: TransactionPage, ...errors(400, 401) },
       },
@@ -122,7 +134,9 @@ export const playerRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         security: bearerAuth,
+        operationId: 'getPlayer',
         summary: 'A public profile',
+        description: 'What anyone signed in may see of a player: nickname, power, rating, online.',
         params: IdParams,
         response: { 200: PublicPlayer, ...errors(400, 401, 404) },
       },

@@ -31,7 +31,12 @@ export const shopRoutes: FastifyPluginAsyncTypebox<{
     {
       schema: {
         tags,
+        operationId: 'listItems',
         summary: 'The catalog, by id; public; ETag and If-None-Match supported',
+        description:
+          'The items on sale, by id, a page at a time; `search` matches names. Send the `ETag` back in ' +
+          '`If-None-Match` to get a 304 while the catalog is unchanged.',
+        security: [],
         querystring: ShopQuery,
         response: { 200: ShopPage, 304: Type.Null(), ...errors(400) },
       },
@@ -56,7 +61,10 @@ export const shopRoutes: FastifyPluginAsyncTypebox<{
     {
       schema: {
         tags,
+        operationId: 'getItem',
         summary: 'One catalog item',
+        description: 'One item on sale; a retired or unknown id is a 404 ITEM_NOT_FOUND.',
+        security: [],
         params: ItemIdParams,
         querystring: LangQuery,
         response: { 200: ShopItem, ...errors(400, 404) },
@@ -79,7 +87,11 @@ export const shopRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         security: bearerAuth,
+        operationId: 'buyItem',
         summary: 'Buy an item (at most one of each)',
+        description:
+          'Buys one item at its catalog price. The body is optional; `expectedPrice` refuses the purchase ' +
+          '(409 PRICE_CHANGED) if the price moved. Send an `Idempotency-Key` to retry safely.',
         params: ItemIdParams,
         headers: IdempotencyHeaders,
         body: BuyBody,
