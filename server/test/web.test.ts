@@ -23,7 +23,7 @@ describe('the web app at /', () => {
     writeFileSync(path.join(dist, 'index.html'), INDEX);
     writeFileSync(path.join(dist, 'assets', 'app-3f9a.js'), 'console.log("game")');
     writeFileSync(path.join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
-    server = await startServer('pglite', { WEB_DIST_DIR: dist });
+    server = await startServer('embedded', { WEB_DIST_DIR: dist });
   });
   afterAll(async () => {
     await server?.close();
@@ -102,7 +102,9 @@ describe('the web app not built yet', () => {
     const page = await app.inject({ method: 'GET', url: '/lobby' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('npm run build:web');
-    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.body).toContain('/docs');
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect((await app.inject({ method: 'GET', url: '/api/v1/y' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/api/v1/x' })).json()).toEqual({ ok: true });
     await app.close();

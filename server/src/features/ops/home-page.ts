@@ -1,10 +1,11 @@
 /**
- * `/`: a small page that says what this server is and where its API is described. The web client
- * replaces this route when it exists (one file, so it can be swapped whole).
+ * `/`: a small page that says what this server is and where its API is described. The browser game
+ * (features/web) serves `/` now and shows this page only while web/dist is not built, so `homePage`
+ * registers no route of its own (registering it stays harmless).
  */
 import type { FastifyPluginAsync } from 'fastify';
 
-const PAGE = `<!doctype html>
+export const HOME_PAGE = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -29,8 +30,6 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-export const homePage: FastifyPluginAsync = async (app) => {
-  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(PAGE),
-  );
+export const homePage: FastifyPluginAsync = async () => {
+  // `/` belongs to the web app's routes (features/web/web.routes.ts), which fall back to HOME_PAGE.
 };

@@ -5,12 +5,13 @@
  * never shadows the server's own paths: /api, /docs, /metrics, /healthz, /readyz and /openapi.json
  * keep their 404s. Every page answer carries a CSP that allows this origin only (no inline scripts;
  * the WebSocket to this host), and frame, sniffing and referrer protections. When web/dist is missing
- * a small page says how to build it.
+ * the server's home page (features/ops/home-page.ts) is shown, with a line on how to build the game.
  */
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { HOME_PAGE } from '../ops/home-page';
 
 /** First path segments the fallback must leave to the API and operations routes (and their 404s). */
 const RESERVED = new Set(['api', 'docs', 'metrics', 'healthz', 'readyz', 'openapi.json']);
@@ -45,15 +46,13 @@ function secure(request: FastifyRequest, reply: FastifyReply): void {
     .header('cross-origin-opener-policy', 'same-origin');
 }
 
-const NOT_BUILT_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>MetaGameplay</title></head>
-<body><h1>MetaGameplay</h1>
-<p>The server is running, but the browser game is not built yet. Run <code>npm run build:web</code>
-(or <code>npm start</code>, which builds it when missing) and reload this page.</p>
-<p>The API is at <a href="/docs">/docs</a>; the console game: <code>npm run console</code>.</p>
-</body></html>
-`;
+/** The server's home page (ops) with a line on building the game; it has no script, only its own inline style. */
+const NOT_BUILT_PAGE = HOME_PAGE.replace(
+  '</body>',
+  '<p>The browser game is not built yet: <code>npm run build:web</code> (or <code>npm start</code>, which builds it when missing), then reload.</p>\n</body>',
+);
+const NOT_BUILT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export const webRoutes: FastifyPluginAsync<{ distDir: string }> = async (app, { distDir }) => {
   const built = existsSync(path.join(distDir, 'index.html'));
@@ -62,7 +61,12 @@ export const webRoutes: FastifyPluginAsync<{ distDir: string }> = async (app, { 
   const sendIndex = (reply: FastifyReply): FastifyReply => {
     // Revalidated on every load, so a new build's asset names are picked up at once.
     reply.header('cache-control', 'no-cache');
-    if (!built) return reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+    if (!built) {
+      return reply
+        .header('content-security-policy', NOT_BUILT_CSP)
+        .type('text/html; charset=utf-8')
+        .send(NOT_BUILT_PAGE);
+    }
     return reply.sendFile('index.html', { cacheControl: false });
   };
 
