@@ -27,15 +27,6 @@ describe.each(backends)('README walkthrough (%s)', (backend) => {
     await server.close();
   });
 
-  it('/ is a page that says what this is and links to /docs', async () => {
-    const answer = await fetch(`${server.url}/`);
-    expect(answer.status).toBe(200);
-    expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
-    const page = await answer.text();
-    expect(page).toContain('MetaGameplay');
-    expect(page).toContain('href="/docs"');
-  });
-
   it('runs top to bottom, twice in a row', async () => {
     const script = walkthrough().replaceAll('http://127.0.0.1:8080', server.url);
     expect(script).not.toBe(walkthrough());

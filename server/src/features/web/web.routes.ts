@@ -5,13 +5,12 @@
  * never shadows the server's own paths: /api, /docs, /metrics, /healthz, /readyz and /openapi.json
  * keep their 404s. Every page answer carries a CSP that allows this origin only (no inline scripts;
  * the WebSocket to this host), and frame, sniffing and referrer protections. When web/dist is missing
- * the server's home page (features/ops/home-page.ts) is shown, with a line on how to build the game.
+ * a small page says how to build it and links the API docs.
  */
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { HOME_PAGE } from '../ops/home-page';
 
 /** First path segments the fallback must leave to the API and operations routes (and their 404s). */
 const RESERVED = new Set(['api', 'docs', 'metrics', 'healthz', 'readyz', 'openapi.json']);
@@ -46,13 +45,21 @@ function secure(request: FastifyRequest, reply: FastifyReply): void {
     .header('cross-origin-opener-policy', 'same-origin');
 }
 
-/** The server's home page (ops) with a line on building the game; it has no script, only its own inline style. */
-const NOT_BUILT_PAGE = HOME_PAGE.replace(
-  '</body>',
-  '<p>The browser game is not built yet: <code>npm run build:web</code> (or <code>npm start</code>, which builds it when missing), then reload.</p>\n</body>',
-);
-const NOT_BUILT_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const NOT_BUILT_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>MetaGameplay</title></head>
+<body><h1>MetaGameplay</h1>
+<p>A galaxy game economy. The server is running, but the browser game is not built yet: run
+<code>npm run build:web</code> (or <code>npm start</code>, which builds it when missing) and reload this page.</p>
+<ul>
+<li><a href="/docs">/docs</a> — the API, browsable and callable from the page</li>
+<li><a href="/openapi.json">/openapi.json</a> — the same as an OpenAPI document</li>
+<li><a href="/readyz">/readyz</a> — is the server ready (database, cache)</li>
+</ul>
+<p>To play in a terminal: <code>npm run console</code> in the repository.</p>
+</body></html>
+`;
+const NOT_BUILT_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export const webRoutes: FastifyPluginAsync<{ distDir: string }> = async (app, { distDir }) => {
   const built = existsSync(path.join(distDir, 'index.html'));

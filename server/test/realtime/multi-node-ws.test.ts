@@ -1,0 +1,183 @@
+// Real-time across nodes: two in-process server nodes and one server process on one Postgres and one
+// PRIVATE redis-server, real WebSockets. Presence, events, the socket cap and logout reach a player
+// whichever node holds its socket; a node SIGKILLed (no goodbye to Redis) loses its players from the
+// lobby within 30 s with the default presence TTL. Postgres only.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { type Battle, WsCloseCode } from '@metagameplay/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, call, register, type TestPlayer } from '../helpers/http';
+import { repositoryRoot } from '../../src/config';
+import { createTestDatabase, startServer, type TestServer } from '../helpers/server';
+import { WsClient } from '../helpers/ws';
+import { PrivateRedis, waitFor } from '../infra/redis-helpers';
+
+function pendingBattle(challengerId: string, opponentId: string): Battle {
+  return {
+    id: randomUUID(),
+    challengerId,
+    opponentId,
+    stake: 250,
+    status: 'pending',
+    winnerId: null,
+    challengerPower: null,
+    opponentPower: null,
+    seedHash: 'cd'.repeat(32),
+    seed: null,
+    challengerClientSeed: null,
+    opponentClientSeed: null,
+    ratingChange: null,
+    createdAt: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    resolvedAt: null,
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('real-time across nodes (one Postgres, one Redis)', () => {
+  let redis: PrivateRedis;
+  let database: { url: string; drop(): Promise<void> };
+  let n1: TestServer;
+  let n2: TestServer;
+  const sockets: WsClient[] = [];
+  const connect = async (node: { url: string }, player: TestPlayer, by: 'header' | 'message' = 'header') => {
+    const client = await WsClient.connect(node.url, player.token, by);
+    sockets.push(client);
+    return client;
+  };
+  const lobbyIds = async (node: TestServer, player: TestPlayer): Promise<string[]> => {
+    const page = await call(node, 'GET', api('/lobby?limit=100'), { token: player.token });
+    expect(page.status).toBe(200);
+    return (page.body.players as { id: string }[]).map((p) => p.id);
+  };
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    database = await createTestDatabase();
+    // The private Redis is ours alone: the default key prefix, as the server process below uses.
+    const env = { REDIS_URL: redis.url };
+    n1 = await startServer('postgres', env, { databaseUrl: database.url });
+    n2 = await startServer('postgres', env, { databaseUrl: database.url });
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.socket.terminate();
+    await n1?.close();
+    await n2?.close();
+    await database?.drop();
+    await redis?.destroy();
+  });
+
+  it('shows a player on node 2 as online to a player on node 1: presence events, lobby, profile', async () => {
+    const a = await register(n1);
+    const b = await register(n1);
+    const sa = await connect(n1, a);
+    const sb = await connect(n2, b, 'message');
+    await sa.next('presence', (m) => m.playerId === b.player.id && m.online);
+    expect(await lobbyIds(n1, a)).toContain(b.player.id);
+    expect(await lobbyIds(n2, b)).toContain(a.player.id);
+    const profile = await call(n1, 'GET', api(`/players/${b.player.id}`), { token: a.token });
+    expect(profile.body.online).toBe(true);
+    await sb.close();
+    await sa.next('presence', (m) => m.playerId === b.player.id && !m.online);
+    expect(await lobbyIds(n1, a)).not.toContain(b.player.id);
+  });
+
+  it('delivers battle and balance events published on one node to sockets on the other', async () => {
+    const a = await register(n1);
+    const b = await register(n1);
+    const sa = await connect(n1, a);
+    const sb = await connect(n2, b);
+    const battle = pendingBattle(a.player.id, b.player.id);
+    await n1.ctx.bus.publish('battle.challenge', { battle });
+    await n2.ctx.bus.publish('balance', { playerId: a.player.id, balance: 777 });
+    expect((await sb.next('battle.challenge')).battle.id).toBe(battle.id);
+    expect((await sa.next('battle.challenge')).battle.id).toBe(battle.id);
+    expect((await sa.next('balance')).balance).toBe(777);
+    expect(sb.all('balance')).toEqual([]);
+  });
+
+  it('caps a player at 5 sockets over both nodes', async () => {
+    const pilot = await register(n1);
+    for (let i = 0; i < 3; i++) await connect(n1, pilot);
+    for (let i = 0; i < 2; i++) await connect(n2, pilot);
+    for (const node of [n1, n2]) {
+      const extra = await WsClient.open(node.url, pilot.token);
+      sockets.push(extra);
+      expect((await extra.waitClosed()).code).toBe(WsCloseCode.TOO_MANY_SOCKETS);
+    }
+  });
+
+  it('closes the sockets of a session logged out on the other node', async () => {
+    const pilot = await register(n1);
+    const onTwo = await connect(n2, pilot);
+    const onOne = await connect(n1, pilot, 'message');
+    expect((await call(n1, 'POST', api('/auth/logout'), { token: pilot.token })).status).toBe(204);
+    expect((await onTwo.waitClosed()).code).toBe(WsCloseCode.SESSION_ENDED);
+    expect((await onOne.waitClosed()).code).toBe(WsCloseCode.SESSION_ENDED);
+  });
+
+  it('drops the players of a SIGKILLed node from the lobby within 30 s', async () => {
+    const port = await freePort();
+    // node itself with tsx's loader (not the tsx binary, whose child would outlive a SIGKILL of it).
+    const node3 = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(repositoryRoot, 'server', 'src', 'main.ts')],
+      {
+        cwd: repositoryRoot,
+        env: {
+          PATH: process.env.PATH ?? '',
+          PORT: String(port),
+          DATABASE_URL: database.url,
+          REDIS_URL: redis.url,
+          RATE_LIMIT_MAX: '0',
+          AUTH_RATE_LIMIT_MAX: '0',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<void>((resolve) => node3.once('exit', () => resolve()));
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(
+        () =>
+          fetch(`${url}/healthz`).then(
+            (r) => r.status === 200,
+            () => false,
+          ),
+        60_000,
+      );
+      const watcher = await register(n1);
+      const doomed = await register(n1);
+      const watching = await connect(n1, watcher);
+      const socket = await connect({ url }, doomed);
+      await watching.next('presence', (m) => m.playerId === doomed.player.id && m.online);
+      expect(await lobbyIds(n1, watcher)).toContain(doomed.player.id);
+
+      const killedAt = Date.now();
+      node3.kill('SIGKILL');
+      await exited;
+      await socket.waitClosed();
+      await waitFor(async () => !(await lobbyIds(n1, watcher)).includes(doomed.player.id), 30_000);
+      const gone = Date.now() - killedAt;
+      await watching.next('presence', (m) => m.playerId === doomed.player.id && !m.online);
+      console.info(`the killed node's player left the lobby ${gone} ms after the SIGKILL`);
+      expect(gone).toBeLessThan(30_000);
+      const profile = await call(n2, 'GET', api(`/players/${doomed.player.id}`), { token: watcher.token });
+      expect(profile.body.online).toBe(false);
+    } finally {
+      if (node3.exitCode === null) node3.kill('SIGKILL');
+    }
+  });
+});
