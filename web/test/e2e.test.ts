@@ -255,8 +255,11 @@ describe.skipIf(!runnable)('the browser game in Chromium', () => {
     const banner = a.page.getByRole('alert').filter({ hasText: 'Cannot reach the galaxy — retrying…' });
     await banner.waitFor({ timeout: 30_000 });
     await check(a, '08-offline');
+    const retryNow = a.page.getByRole('button', { name: 'Retry now' });
+    await retryNow.waitFor();
     await server.start();
-    await a.page.getByRole('button', { name: 'Retry now' }).click();
+    // The page may already have got through on its own automatic retry while the server started.
+    if (await retryNow.isVisible()) await retryNow.click({ timeout: 5_000 }).catch(() => undefined);
     await banner.waitFor({ state: 'detached', timeout: 60_000 });
     await poll(() => rows.count(), 30_000).toBe(12);
     a.guard.outage = false;
