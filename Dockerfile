@@ -5,6 +5,8 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 COPY packages/protocol/package.json packages/protocol/
 COPY packages/client/package.json packages/client/
+COPY packages/game/package.json packages/game/
+COPY web/package.json web/
 COPY server/package.json server/
 COPY console/package.json console/
 COPY bench/package.json bench/

@@ -102,7 +102,9 @@ describe('the web app not built yet', () => {
     const page = await app.inject({ method: 'GET', url: '/lobby' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('npm run build:web');
-    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.body).toContain('/docs');
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect((await app.inject({ method: 'GET', url: '/api/v1/y' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/api/v1/x' })).json()).toEqual({ ok: true });
     await app.close();

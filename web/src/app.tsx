@@ -3,10 +3,18 @@
  * server call goes through (an unreachable galaxy parks the calls behind the offline banner, which
  * retries them by itself and on the Retry button; an expired session returns to sign-in with a line).
  */
-import type { ApiClient } from '@metagameplay/client';
-import { type Lang, messages, RequestGate, webMessages } from '@metagameplay/game';
+import { type ApiClient, type CheckedBattle, connect, type RealtimeConnection } from '@metagameplay/client';
+import {
+  type Lang,
+  messages,
+  RequestGate,
+  webMessages,
+  withIncoming,
+  withoutBattle,
+} from '@metagameplay/game';
 import type { PrivatePlayer, SessionResponse } from '@metagameplay/protocol';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ChallengeToasts } from './components/challenge-toasts';
 import { Header } from './components/header';
 import { NoticeToast } from './components/notice-toast';
 import { OfflineBanner } from './components/offline-banner';
@@ -14,11 +22,14 @@ import { Loading } from './components/states';
 import { GameContext, type GameContextValue, type Notice, type Session } from './game-context';
 import { RetryCountdown } from './retry-countdown';
 import { type Route, useRoute } from './router';
+import { BattleScreen } from './screens/battle-screen';
+import { BattlesScreen } from './screens/battles-screen';
 import { HistoryScreen } from './screens/history-screen';
 import { HomeScreen } from './screens/home-screen';
 import { InventoryScreen } from './screens/inventory-screen';
+import { LeaderboardScreen } from './screens/leaderboard-screen';
+import { LobbyScreen } from './screens/lobby-screen';
 import { LoginScreen } from './screens/login-screen';
-import { PlaceholderScreen } from './screens/placeholder-screen';
 import { ShopScreen } from './screens/shop-screen';
 import type { TokenStore } from './token-store';
 
@@ -42,12 +53,15 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
   const [offline, setOffline] = useState(false);
   const [secondsLeft, setSecondsLeft] = useState<number | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
+  const [realtime, setRealtime] = useState<RealtimeConnection | null>(null);
+  const [incoming, setIncoming] = useState<readonly CheckedBattle[]>([]);
 
   const endSession = (info: string): void => {
     api.token = null;
     tokens.clear();
     setSession(null);
     setNotice(null);
+    setIncoming([]);
     setLoginInfo(info);
     setLoginVisit((n) => n + 1);
   };
@@ -55,6 +69,8 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
   endSessionRef.current = endSession;
   const textsRef = useRef(t);
   textsRef.current = t;
+  const webTextsRef = useRef(w);
+  webTextsRef.current = w;
 
   const gateRef = useRef<RequestGate | null>(null);
   const countdown = useMemo(() => new RetryCountdown(() => gateRef.current?.retry(), setSecondsLeft), []);
@@ -113,11 +129,57 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
   );
   const closeNotice = useCallback(() => setNotice(null), []);
 
+  // The live connection while a pilot is signed in: balance, challenges to answer, battles resolved.
+  const me = session?.player.id ?? null;
+  useEffect(() => {
+    if (me === null) return;
+    const connection = connect({ baseUrl: window.location.origin, token: () => api.token });
+    const offs = [
+      connection.on('hello', (hello) => {
+        updatePlayer({ ...hello.player, balance: hello.balance });
+        setIncoming(
+          hello.pendingChallenges.reduce<readonly CheckedBattle[]>(
+            (list, b) => withIncoming(list, b, me),
+            [],
+          ),
+        );
+      }),
+      connection.on('balance', ({ balance }) => updatePlayer({ balance })),
+      connection.on('battle.challenge', ({ battle }) =>
+        setIncoming((list) => withIncoming(list, battle, me)),
+      ),
+      connection.on('battle.cancelled', ({ battle }) =>
+        setIncoming((list) => withoutBattle(list, battle.id)),
+      ),
+      connection.on('battle.resolved', ({ battle }) => {
+        setIncoming((list) => withoutBattle(list, battle.id));
+        const texts = webTextsRef.current;
+        setNotice({
+          text: texts.battle.resolvedToast(battle.winnerId === me),
+          tone: battle.winnerId === me ? 'good' : 'bad',
+          action: { label: texts.battle.viewResult, route: { name: 'battle', id: battle.id } },
+        });
+      }),
+      connection.on('stopped', ({ reason }) => {
+        if (reason === 'session-expired' && api.token !== null)
+          endSessionRef.current(textsRef.current.login.sessionExpired);
+      }),
+    ];
+    setRealtime(connection);
+    return () => {
+      for (const off of offs) off();
+      connection.close();
+      setRealtime(null);
+    };
+  }, [me]);
+
   const context: GameContextValue = {
     t,
     w,
     lang,
     api,
+    battles: api,
+    realtime,
     gate,
     session,
     route,
@@ -150,6 +212,12 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
           <CurrentScreen key={routeKey(route)} route={route} />
         )}
       </main>
+      {session !== null && (
+        <ChallengeToasts
+          incoming={incoming}
+          onAnswered={(id) => setIncoming((list) => withoutBattle(list, id))}
+        />
+      )}
       <NoticeToast notice={notice} onClose={closeNotice} />
     </GameContext.Provider>
   );
@@ -169,7 +237,13 @@ function CurrentScreen({ route }: { route: Route }) {
       return <InventoryScreen />;
     case 'history':
       return <HistoryScreen />;
-    default:
-      return <PlaceholderScreen />;
+    case 'lobby':
+      return <LobbyScreen />;
+    case 'battles':
+      return <BattlesScreen />;
+    case 'battle':
+      return <BattleScreen id={route.id} />;
+    case 'leaderboard':
+      return <LeaderboardScreen />;
   }
 }

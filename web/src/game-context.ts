@@ -2,6 +2,7 @@
  * What every screen of the browser game may reach: the texts, the server (only through the request
  * gate), the signed-in pilot, navigation and notices. Provided by `app.tsx`.
  */
+import type { ApiClient, RealtimeConnection } from '@metagameplay/client';
 import type { GameApi, Lang, Messages, RequestGate, WebMessages } from '@metagameplay/game';
 import type { PrivatePlayer } from '@metagameplay/protocol';
 import { createContext, useContext } from 'react';
@@ -16,13 +17,34 @@ export interface Session {
 export interface Notice {
   text: string;
   tone: 'good' | 'bad' | 'info';
+  /** A button in the notice that opens a screen (e.g. a battle's result). */
+  action?: { label: string; route: Route };
 }
+
+/** The battle calls of the client (@metagameplay/client) the browser game uses. */
+export type BattleApi = Pick<
+  ApiClient,
+  | 'challenge'
+  | 'accept'
+  | 'decline'
+  | 'cancel'
+  | 'getBattle'
+  | 'listBattles'
+  | 'lobby'
+  | 'leaderboard'
+  | 'joinMatchmaking'
+  | 'leaveMatchmaking'
+  | 'player'
+>;
 
 export interface GameContextValue {
   t: Messages;
   w: WebMessages;
   lang: Lang;
   api: GameApi;
+  battles: BattleApi;
+  /** The live connection while signed in (presence, challenges, balance), else null. */
+  realtime: RealtimeConnection | null;
   gate: RequestGate;
   session: Session | null;
   route: Route;

@@ -3,7 +3,9 @@
  * fresh embedded database and a 40-item catalog), driven in the system's headless Chromium. Two
  * browser contexts are two players: one signs up in English, one in Russian (chosen from the browser's
  * language) and switches to English; they shop (search, paging, an unaffordable item refused, a buy
- * confirmed with the balance after), sell, read their history; a forged token lands on sign-in with
+ * confirmed with the balance after), sell, read their history; in the lobby A sees B online, a bad
+ * stake is refused, quick match waits and leaves, and B logging out leaves A's lobby live; a forged
+ * token lands on sign-in with
  * the expiry message; the server dies mid-session, the page shows "Cannot reach the galaxy —
  * retrying…", the server comes back and Retry carries on; logout. Every screen is screenshotted at
  * 1440 and 360 px (web/test-artifacts/), checked by axe-core (no serious violation), and any console
@@ -218,6 +220,33 @@ describe.skipIf(!runnable)('the browser game in Chromium', () => {
     await poll(() => ledger.nth(2).textContent()).toMatch(/login bonus/);
     await check(a, '07-history');
 
+    // --- the lobby: B is online and listed; quick match waits and leaves; B leaves → gone live --------
+    await nav(a.page, 'Lobby').click();
+    const pilots = a.page.getByRole('list', { name: 'Lobby — pilots online' });
+    await poll(() => pilots.getByText(nameB).isVisible()).toBe(true);
+    await check(a, '10-lobby');
+    await a.page.getByRole('button', { name: `Challenge ${nameB}` }).click();
+    const stakeDialog = a.page.getByRole('dialog', { name: `Challenge ${nameB}` });
+    await stakeDialog.getByLabel('Stake (credits)').fill('1.5x');
+    await stakeDialog.getByRole('button', { name: 'Send challenge' }).click();
+    await poll(() => stakeDialog.getByText('A stake is a number of credits').isVisible()).toBe(true);
+    await check(a, '11-challenge-stake');
+    await stakeDialog.getByRole('button', { name: 'Cancel' }).click();
+    await a.page.getByRole('button', { name: 'Find a match' }).click();
+    await a.page
+      .getByRole('dialog', { name: 'Quick match' })
+      .getByRole('button', { name: 'Find a match' })
+      .click();
+    await poll(() =>
+      a.page.getByText(/Searching the galaxy for an opponent \(stake 0\.00 credits\)/).isVisible(),
+    ).toBe(true);
+    await check(a, '12-quick-match-waiting');
+    await a.page.getByRole('button', { name: 'Leave the queue' }).click();
+    await poll(() => a.page.getByRole('button', { name: 'Find a match' }).isVisible()).toBe(true);
+    await b.page.getByRole('button', { name: 'Log out' }).click();
+    await poll(() => b.page.getByText('You left the bridge. Fly safe, pilot.').isVisible()).toBe(true);
+    await poll(() => pilots.getByText(nameB).count(), 30_000).toBe(0);
+
     // --- the server dies mid-session: retry state, then recovery ---------------------------------------
     a.guard.outage = true;
     b.guard.outage = true;
@@ -226,8 +255,11 @@ describe.skipIf(!runnable)('the browser game in Chromium', () => {
     const banner = a.page.getByRole('alert').filter({ hasText: 'Cannot reach the galaxy — retrying…' });
     await banner.waitFor({ timeout: 30_000 });
     await check(a, '08-offline');
+    const retryNow = a.page.getByRole('button', { name: 'Retry now' });
+    await retryNow.waitFor();
     await server.start();
-    await a.page.getByRole('button', { name: 'Retry now' }).click();
+    // The page may already have got through on its own automatic retry while the server started.
+    if (await retryNow.isVisible()) await retryNow.click({ timeout: 5_000 }).catch(() => undefined);
     await banner.waitFor({ state: 'detached', timeout: 60_000 });
     await poll(() => rows.count(), 30_000).toBe(12);
     a.guard.outage = false;

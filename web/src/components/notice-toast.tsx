@@ -5,7 +5,7 @@ import { type Notice, useGame } from '../game-context';
 const SHOW_MS = 8000;
 
 export function NoticeToast(props: { notice: Notice | null; onClose: () => void }) {
-  const { w } = useGame();
+  const { w, navigate } = useGame();
   const { notice, onClose } = props;
   useEffect(() => {
     if (notice === null || notice.tone === 'info') return;
@@ -17,6 +17,19 @@ export function NoticeToast(props: { notice: Notice | null; onClose: () => void 
       {notice && (
         <div className={`toast ${notice.tone}`}>
           <p>{notice.text}</p>
+          {notice.action && (
+            <button
+              type="button"
+              className="button small"
+              onClick={() => {
+                const route = notice.action?.route;
+                onClose();
+                if (route) navigate(route);
+              }}
+            >
+              {notice.action.label}
+            </button>
+          )}
           <button type="button" className="icon-button" aria-label={w.close} onClick={onClose}>
             ×
           </button>

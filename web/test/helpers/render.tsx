@@ -48,6 +48,8 @@ export async function renderScreen(
     w: webMessages.en,
     lang: 'en',
     api: api as GameApi,
+    battles: {} as GameContextValue['battles'],
+    realtime: null,
     gate,
     session: { player, loginBonus: 0 },
     route: { name: 'home' },

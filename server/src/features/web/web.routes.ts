@@ -5,7 +5,7 @@
  * never shadows the server's own paths: /api, /docs, /metrics, /healthz, /readyz and /openapi.json
  * keep their 404s. Every page answer carries a CSP that allows this origin only (no inline scripts;
  * the WebSocket to this host), and frame, sniffing and referrer protections. When web/dist is missing
- * a small page says how to build it.
+ * a small page says how to build it and links the API docs.
  */
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
@@ -49,11 +49,17 @@ const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>MetaGameplay</title></head>
 <body><h1>MetaGameplay</h1>
-<p>The server is running, but the browser game is not built yet. Run <code>npm run build:web</code>
-(or <code>npm start</code>, which builds it when missing) and reload this page.</p>
-<p>The API is at <a href="/docs">/docs</a>; the console game: <code>npm run console</code>.</p>
+<p>A galaxy game economy. The server is running, but the browser game is not built yet: run
+<code>npm run build:web</code> (or <code>npm start</code>, which builds it when missing) and reload this page.</p>
+<ul>
+<li><a href="/docs">/docs</a> — the API, browsable and callable from the page</li>
+<li><a href="/openapi.json">/openapi.json</a> — the same as an OpenAPI document</li>
+<li><a href="/readyz">/readyz</a> — is the server ready (database, cache)</li>
+</ul>
+<p>To play in a terminal: <code>npm run console</code> in the repository.</p>
 </body></html>
 `;
+const NOT_BUILT_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export const webRoutes: FastifyPluginAsync<{ distDir: string }> = async (app, { distDir }) => {
   const built = existsSync(path.join(distDir, 'index.html'));
@@ -62,7 +68,12 @@ export const webRoutes: FastifyPluginAsync<{ distDir: string }> = async (app, { 
   const sendIndex = (reply: FastifyReply): FastifyReply => {
     // Revalidated on every load, so a new build's asset names are picked up at once.
     reply.header('cache-control', 'no-cache');
-    if (!built) return reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+    if (!built) {
+      return reply
+        .header('content-security-policy', NOT_BUILT_CSP)
+        .type('text/html; charset=utf-8')
+        .send(NOT_BUILT_PAGE);
+    }
     return reply.sendFile('index.html', { cacheControl: false });
   };
 

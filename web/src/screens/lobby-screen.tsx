@@ -1,0 +1,160 @@
+/**
+ * The lobby: pilots online now (pages of the server's list, refreshed live from `presence` events),
+ * each challenged with a stake; and quick match — join the queue with a stake, wait, leave. A battle
+ * resolved while waiting opens its result.
+ */
+import { formatCredits, type PublicPlayer } from '@metagameplay/protocol';
+import { useEffect, useRef, useState } from 'react';
+import { battleFailureMessage } from '../battle-failure';
+import { PagedView } from '../components/paged-view';
+import { Screen } from '../components/screen';
+import { StakeDialog } from '../components/stake-dialog';
+import { useGame, useSession } from '../game-context';
+import { usePagedList } from '../hooks/use-paged-list';
+
+const PAGE_SIZE = 12;
+/** Presence events come in bursts (a node restart): one reload for a burst. */
+const PRESENCE_SETTLE_MS = 400;
+
+export function LobbyScreen() {
+  const { t, w, battles, gate, realtime, navigate, notify } = useGame();
+  const { player } = useSession();
+  const [challenging, setChallenging] = useState<PublicPlayer | null>(null);
+  const [askingMatch, setAskingMatch] = useState(false);
+  const [queued, setQueued] = useState<number | null>(null);
+  const queuedRef = useRef(queued);
+  queuedRef.current = queued;
+  const list = usePagedList<PublicPlayer>(async (cursor) => {
+    const page = await battles.lobby({ limit: PAGE_SIZE, ...(cursor === null ? {} : { cursor }) });
+    return { items: page.players, nextCursor: page.nextCursor };
+  });
+  const reloadRef = useRef(list.reload);
+  reloadRef.current = list.reload;
+
+  useEffect(() => list.reset(), []);
+
+  useEffect(() => {
+    if (realtime === null) return;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const offPresence = realtime.on('presence', () => {
+      if (timer !== null) clearTimeout(timer);
+      timer = setTimeout(() => reloadRef.current(), PRESENCE_SETTLE_MS);
+    });
+    const offResolved = realtime.on('battle.resolved', ({ battle }) => {
+      if (queuedRef.current === null) return;
+      setQueued(null);
+      navigate({ name: 'battle', id: battle.id });
+    });
+    return () => {
+      if (timer !== null) clearTimeout(timer);
+      offPresence();
+      offResolved();
+    };
+  }, [realtime]);
+
+  // Leaving the screen leaves the queue.
+  useEffect(
+    () => () => {
+      if (queuedRef.current !== null) void battles.leaveMatchmaking().catch(() => undefined);
+    },
+    [],
+  );
+
+  async function challenge(opponent: PublicPlayer, stake: number): Promise<void> {
+    const outcome = await gate.run(() => battles.challenge(opponent.id, stake));
+    if (outcome.ok) notify({ text: w.battle.sent(opponent.nickname, formatCredits(stake)), tone: 'info' });
+    else if (!outcome.handled) notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+  }
+
+  async function joinQueue(stake: number): Promise<void> {
+    const outcome = await gate.run(() => battles.joinMatchmaking(stake));
+    if (outcome.ok) setQueued(outcome.value.stake);
+    else if (!outcome.handled) notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+  }
+
+  async function leaveQueue(): Promise<void> {
+    const outcome = await gate.run(() => battles.leaveMatchmaking());
+    setQueued(null);
+    if (!outcome.ok && !outcome.handled)
+      notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+  }
+
+  return (
+    <Screen heading={w.battle.lobbyHeading} wide>
+      <section className="panel quick-match" aria-labelledby="quick-match-heading">
+        <div>
+          <h2 id="quick-match-heading">{w.battle.quickMatch}</h2>
+          <p className="hint">{w.battle.quickMatchHint}</p>
+        </div>
+        {queued === null ? (
+          <button type="button" className="button primary" onClick={() => setAskingMatch(true)}>
+            {w.battle.findMatch}
+          </button>
+        ) : (
+          <div className="waiting" role="status">
+            <span className="radar" aria-hidden="true" />
+            <p>{w.battle.waiting(formatCredits(queued))}</p>
+            <button type="button" className="button ghost" onClick={() => void leaveQueue()}>
+              {w.battle.leave}
+            </button>
+          </div>
+        )}
+      </section>
+      <PagedView
+        list={list}
+        empty={w.battle.lobbyEmpty}
+        label={w.battle.lobbyHeading}
+        row={(pilot) => (
+          <li key={pilot.id} className="row pilot">
+            <span className="pilot-name">
+              <span className="online-dot" aria-hidden="true" />
+              {pilot.nickname}
+            </span>
+            <span className="item-power">
+              <span aria-hidden="true">⚡</span>
+              <span className="sr-only">{w.battle.power}: </span>
+              {pilot.power}
+            </span>
+            <span className="pilot-rating">
+              <span aria-hidden="true">★ </span>
+              <span className="sr-only">{w.battle.rating}: </span>
+              {pilot.rating}
+            </span>
+            <span className="item-action">
+              <button
+                type="button"
+                className="button small"
+                aria-label={w.battle.challengeWho(pilot.nickname)}
+                disabled={pilot.id === player.id}
+                onClick={() => setChallenging(pilot)}
+              >
+                {w.battle.challenge}
+              </button>
+            </span>
+          </li>
+        )}
+      />
+      {challenging && (
+        <StakeDialog
+          title={w.battle.challengeTitle(challenging.nickname)}
+          submitLabel={w.battle.send}
+          onDone={(stake) => {
+            const opponent = challenging;
+            setChallenging(null);
+            if (stake !== null) void challenge(opponent, stake);
+          }}
+        />
+      )}
+      {askingMatch && (
+        <StakeDialog
+          title={w.battle.quickMatch}
+          submitLabel={w.battle.findMatch}
+          onDone={(stake) => {
+            setAskingMatch(false);
+            if (stake !== null) void joinQueue(stake);
+          }}
+        />
+      )}
+    </Screen>
+  );
+}
