@@ -429,6 +429,19 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes, one Postgres, one Re
     }
     await waitFor(async () => (await shopPage(b)).body.items[0]?.price === 424_242, 2_000);
     expect((await shopPage(b)).headers.get('etag')).toBe('"doctored"');
+
+    // Leave the catalog as it was for the tests after this one: deleting the doctored page tells both
+    // nodes (through the same invalidation) to read it from Postgres again.
+    const cleaner = createRedisClient(redis.url);
+    try {
+      await waitFor(() => cleaner.status === 'ready', 5_000);
+      await cleaner.del(pageKey);
+    } finally {
+      cleaner.disconnect(false);
+    }
+    for (const node of [a, b]) {
+      await waitFor(async () => (await shopPage(node)).body.items[0]?.price !== 424_242, 2_000);
+    }
   });
 
   it('behaves as one server for clients alternating between the two ports', async () => {
