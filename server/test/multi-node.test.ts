@@ -373,7 +373,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes, one Postgres, one Re
     }
   });
 
-  it('serves warm pages and sessions from process memory, and hears changes through Redis', async () => {
+  // Local copies are switched off in createInfra (a cross-node race, see infra/index.ts); cache.test.ts still
+  // tests them directly. Turn this on again with them.
+  it.skip('serves warm pages and sessions from process memory, and hears changes through Redis', async () => {
     // The cache's commands (keys under `<prefix>c:` and the generation key) that Redis runs while `work`
     // runs, seen through MONITOR: presence and matchmaking timers of the nodes use Redis too, and are not counted.
     async function cacheCommandsDuring(work: () => Promise<void>): Promise<number> {

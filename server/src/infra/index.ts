@@ -93,10 +93,9 @@ export function createInfra(options: InfraOptions = {}): Infra {
       keyPrefix,
       onError,
       ownsClient: true,
-      invalidations: createRedisClient(redisUrl, {
-        ...clientOptions,
-        connectionName: 'metagameplay-invalidations',
-      }),
+      // Local copies kept coherent by Redis invalidations (redis-tracking.ts) are switched off: a catalog
+      // edit on one node was still served from the other node's copy by the next request there (seen in
+      // 3 of 6 runs of multi-node.test.ts on Node 22). Every read goes to Redis until that race is closed.
     },
   );
   const bus = new RedisEventBus({ pub: commands, sub, keyPrefix, onError });
