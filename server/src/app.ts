@@ -14,6 +14,7 @@ import Fastify, {
 import type { AppContext } from './context';
 import { adminRoutes } from './features/admin/admin.routes';
 import { authRoutes } from './features/auth/auth.routes';
+import { battleRoutes } from './features/battles/battles.routes';
 import { opsRoutes } from './features/ops/ops.routes';
 import { playerRoutes } from './features/players/players.routes';
 import { realtimeRoutes } from './features/realtime/realtime.routes';
@@ -129,6 +130,7 @@ export async function buildApp(
         lobby: services.lobby,
         matchmaking: services.matchmaking,
       });
+      await api.register(battleRoutes, { auth: services.auth, battles: services.battles });
       await api.register(adminRoutes, {
         auth: services.auth,
         players: services.players,

@@ -2,6 +2,7 @@
 import type { ServiceContext } from './context';
 import { AdminService } from './features/admin/admin.service';
 import { AuthService } from './features/auth/auth.service';
+import { BattleService } from './features/battles/battles.service';
 import { PlayerService } from './features/players/players.service';
 import { RealtimeGateway } from './features/realtime/gateway';
 import { LobbyService } from './features/realtime/lobby.service';
@@ -15,6 +16,7 @@ export interface Services {
   players: PlayerService;
   shop: ShopService;
   admin: AdminService;
+  battles: BattleService;
   realtime: RealtimeGateway;
   lobby: LobbyService;
   matchmaking: MatchmakingService;
@@ -33,14 +35,19 @@ export function createServices(ctx: ServiceContext): Services {
     maxBufferedBytes: wsMaxBufferedBytes,
     presenceTickMs: Math.max(50, Math.floor(presenceTtlMs / 3)),
   });
+  const battles = new BattleService(ctx, wallet);
+  realtime.pendingChallenges = battles;
+  const matchmaking = new MatchmakingService(ctx, players);
+  matchmaking.resolver = battles;
   return {
     wallet,
+    battles,
     players,
     shop,
     auth,
     admin: new AdminService(ctx, shop),
     realtime,
     lobby: new LobbyService(ctx),
-    matchmaking: new MatchmakingService(ctx, players),
+    matchmaking,
   };
 }

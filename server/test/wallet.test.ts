@@ -5,37 +5,13 @@
  * MAX_MONEY everywhere.
  */
 import { MAX_MONEY } from '@metagameplay/protocol';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Answer, api, books, call, fund, makeAdmin, register } from './helpers/http';
+import { sideConnection, waitForLockWaiters } from './helpers/locks';
 import { startServer, type TestServer } from './helpers/server';
 
 const postgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-
-/** A side connection to the server's database, to hold row locks while requests queue behind them. */
-async function sideConnection(server: TestServer): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: server.databaseUrl ?? '' });
-  await client.connect();
-  return client;
-}
-
-/** Waits until `count` backends of this database wait on a lock (the requests have queued). */
-async function waitForLockWaiters(side: pg.Client, count: number): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    // Activity statistics are a snapshot per transaction: the side connection may be inside one.
-    await side.query('SELECT pg_stat_clear_snapshot()');
-    const { rows } = await side.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    );
-    if ((rows[0]?.n ?? 0) >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  const { rows } = await side.query(
-    'SELECT state, wait_event_type, wait_event, left(query, 80) AS q FROM pg_stat_activity WHERE datname = current_database()',
-  );
-  throw new Error(`never saw ${count} requests waiting on a lock: ${JSON.stringify(rows)}`);
-}
 
 /** Holds the player's row as FOR UPDATE in an open transaction until release() is called. */
 async function holdPlayerRow(side: pg.Client, playerId: string): Promise<{ release(): Promise<void> }> {

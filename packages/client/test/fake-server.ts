@@ -110,6 +110,8 @@ export const privatePlayer = {
   balance: 1500,
   power: 0,
   rating: 1000,
+  wins: 0,
+  losses: 0,
   itemCount: 0,
   createdAt: '2026-11-29T12:00:00.000Z',
 } as const;

@@ -3,7 +3,7 @@
  * `npm run db:generate`, reviewed and committed. The database enforces every invariant it can: balances
  * never negative, one item of a kind per player, ledger rows tied to their player.
  */
-import { LEDGER_TYPES, MAX_MONEY, ROLES } from '@metagameplay/protocol';
+import { BATTLE_STATUSES, LEDGER_TYPES, MAX_MONEY, ROLES } from '@metagameplay/protocol';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -11,6 +11,7 @@ import {
   check,
   index,
   integer,
+  uniqueIndex,
   jsonb,
   pgTable,
   primaryKey,
@@ -146,5 +147,59 @@ export const idempotencyKeys = pgTable(
   (t) => [
     primaryKey({ columns: [t.playerId, t.key] }),
     index('idempotency_keys_created_at_idx').on(t.createdAt),
+  ],
+);
+
+/**
+ * Battles between two players (API.md "Battles"). Every change of a row is made by the wallet's battle
+ * functions (drizzle/0005_battles.sql) in the transaction that moves the stakes: the challenger's stake
+ * is held from the challenge on, the opponent's from the accept, so the escrow of a pending battle is
+ * its `stake` (the audit checks Σ stakes of pending battles against the ledger). `seed` is the server's
+ * secret until the battle leaves `pending`; only `seed_hash` is shown before.
+ */
+export const battles = pgTable(
+  'battles',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    challengerId: uuid('challenger_id')
+      .notNull()
+      .references(() => players.id, { onDelete: 'cascade' }),
+    opponentId: uuid('opponent_id')
+      .notNull()
+      .references(() => players.id, { onDelete: 'cascade' }),
+    stake: money('stake').notNull(),
+    status: text('status', { enum: BATTLE_STATUSES }).notNull().default('pending'),
+    winnerId: uuid('winner_id').references(() => players.id, { onDelete: 'cascade' }),
+    challengerPower: integer('challenger_power'),
+    opponentPower: integer('opponent_power'),
+    /** 32 random bytes, lower-case hex; revealed when the battle is resolved. */
+    seed: text('seed').notNull(),
+    seedHash: text('seed_hash').notNull(),
+    challengerClientSeed: text('challenger_client_seed'),
+    opponentClientSeed: text('opponent_client_seed'),
+    ratingChange: integer('rating_change'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true, precision: 3 }),
+  },
+  (t) => [
+    check('battles_two_players', sql`${t.challengerId} <> ${t.opponentId}`),
+    check('battles_stake_range', sql`${t.stake} >= 0 AND ${t.stake} <= ${sql.raw(String(MAX_MONEY))}`),
+    check(
+      'battles_status_valid',
+      sql`${t.status} in (${sql.raw(BATTLE_STATUSES.map((s) => `'${s}'`).join(', '))})`,
+    ),
+    check(
+      'battles_resolved_complete',
+      sql`(${t.status} = 'resolved') = (${t.winnerId} IS NOT NULL AND ${t.ratingChange} IS NOT NULL)`,
+    ),
+    // One pending challenge per (challenger, opponent): the database refuses a second one whatever races.
+    uniqueIndex('battles_one_pending_per_pair')
+      .on(t.challengerId, t.opponentId)
+      .where(sql`${t.status} = 'pending'`),
+    index('battles_challenger_idx').on(t.challengerId, t.createdAt.desc(), t.id.desc()),
+    index('battles_opponent_idx').on(t.opponentId, t.createdAt.desc(), t.id.desc()),
+    // The expiry sweep reads the due pending battles in expiry order.
+    index('battles_pending_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'pending'`),
   ],
 );

@@ -13,11 +13,12 @@ const INT4_MAX = 2_147_483_647;
 
 /**
  * Decodes a cursor whose parts must match `shape`: 's' string, 'n' safe non-negative integer (bigint
- * keys such as ledger ids), 'i' non-negative integer that fits an `integer` column (item ids).
+ * keys such as ledger ids), 'i' non-negative integer that fits an `integer` column (item ids), 'z' any
+ * integer that fits an `integer` column (ratings).
  */
 export function decodeCursor<T extends readonly (string | number)[]>(
   cursor: string,
-  shape: readonly ('s' | 'n' | 'i')[],
+  shape: readonly ('s' | 'n' | 'i' | 'z')[],
 ): T {
   const invalid = () =>
     new DomainError('VALIDATION_ERROR', 'Invalid cursor', [
@@ -34,10 +35,12 @@ export function decodeCursor<T extends readonly (string | number)[]>(
     const ok =
       shape[i] === 's'
         ? typeof part === 'string' && part.length <= 100
-        : typeof part === 'number' &&
-          Number.isSafeInteger(part) &&
-          part >= 0 &&
-          (shape[i] === 'n' || part <= INT4_MAX);
+        : shape[i] === 'z'
+          ? Number.isInteger(part) && Math.abs(part as number) <= INT4_MAX
+          : typeof part === 'number' &&
+            Number.isSafeInteger(part) &&
+            part >= 0 &&
+            (shape[i] === 'n' || part <= INT4_MAX);
     if (!ok) throw invalid();
   });
   return parsed as unknown as T;

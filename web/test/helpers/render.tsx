@@ -17,6 +17,8 @@ export const PILOT: PrivatePlayer = {
   balance: 5000,
   power: 0,
   rating: 1000,
+  wins: 0,
+  losses: 0,
   itemCount: 0,
   createdAt: '2026-11-30T00:00:00.000Z',
 };

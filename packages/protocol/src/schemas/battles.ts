@@ -8,13 +8,10 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Cursor, Limit, Money, NextCursor, Timestamp, Uuid } from './common';
 import { PublicPlayer } from './player';
 
-export const BattleStatus = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('resolved'),
-  Type.Literal('declined'),
-  Type.Literal('cancelled'),
-  Type.Literal('expired'),
-]);
+/** The states of a battle, written once: the API schema and the database's CHECK take them from here. */
+export const BATTLE_STATUSES = ['pending', 'resolved', 'declined', 'cancelled', 'expired'] as const;
+
+export const BattleStatus = Type.Union(BATTLE_STATUSES.map((status) => Type.Literal(status)));
 export type BattleStatus = Static<typeof BattleStatus>;
 
 /**

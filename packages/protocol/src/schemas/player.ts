@@ -14,6 +14,8 @@ export const PrivatePlayer = Type.Object(
     balance: Money,
     power: Type.Integer({ minimum: 0 }),
     rating: Type.Integer(),
+    wins: Type.Integer({ minimum: 0, description: 'Battles won' }),
+    losses: Type.Integer({ minimum: 0, description: 'Battles lost' }),
     itemCount: Type.Integer({ minimum: 0 }),
     createdAt: Timestamp,
   },

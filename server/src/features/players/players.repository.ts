@@ -9,6 +9,8 @@ export interface ProfileRow {
   role: PlayerRole;
   balance: number;
   rating: number;
+  wins: number;
+  losses: number;
   createdAt: Date;
   power: number;
   itemCount: number;
@@ -16,7 +18,7 @@ export interface ProfileRow {
 
 export async function findProfile(db: Executor, playerId: string): Promise<ProfileRow | null> {
   const result = await db.execute(sql`
-    SELECT p.id, p.nickname, p.role, p.balance, p.rating, p.created_at,
+    SELECT p.id, p.nickname, p.role, p.balance, p.rating, p.wins, p.losses, p.created_at,
            COALESCE(SUM(i.power), 0)::int AS power, COUNT(inv.item_id)::int AS item_count
     FROM players p
     LEFT JOIN inventory inv ON inv.player_id = p.id
@@ -30,6 +32,8 @@ export async function findProfile(db: Executor, playerId: string): Promise<Profi
     role: PlayerRole;
     balance: number | string;
     rating: number;
+    wins: number;
+    losses: number;
     created_at: string | Date;
     power: number;
     item_count: number;
@@ -41,6 +45,8 @@ export async function findProfile(db: Executor, playerId: string): Promise<Profi
     role: row.role,
     balance: Number(row.balance),
     rating: row.rating,
+    wins: row.wins,
+    losses: row.losses,
     createdAt: new Date(row.created_at),
     power: Number(row.power),
     itemCount: Number(row.item_count),

@@ -34,6 +34,8 @@ export class PlayerService {
       balance: row.balance,
       power: row.power,
       rating: row.rating,
+      wins: row.wins,
+      losses: row.losses,
       itemCount: row.itemCount,
       createdAt: row.createdAt.toISOString(),
     };

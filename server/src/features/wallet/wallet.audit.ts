@@ -6,13 +6,21 @@
  *   - the balance_after chain: each ledger row's balance_after = the running Σ amount up to it
  *   - inventory = purchases − sales, per (player, item)
  *   - nothing negative, nothing above MAX_MONEY
- * (Escrow = Σ stakes of pending battles joins these when battles are stored.)
+ *   - escrow: the money battles hold (Σ of their stake, payout and refund ledger rows, negated) equals the
+ *     Σ stakes of pending battles; per battle, its ledger rows are those of its status (a pending one
+ *     holds its stake, a resolved one paid out both stakes, an ended one gave the stake back)
  */
 import { MAX_MONEY } from '@metagameplay/protocol';
 import type { Database } from '../../db/client';
 
 export interface AuditFinding {
-  check: 'balance_vs_ledger' | 'balance_after_chain' | 'inventory_vs_trades' | 'out_of_bounds';
+  check:
+    | 'balance_vs_ledger'
+    | 'balance_after_chain'
+    | 'inventory_vs_trades'
+    | 'out_of_bounds'
+    | 'escrow_total'
+    | 'escrow_per_battle';
   /** The offending row, named so an operator can find it. */
   row: string;
   detail: string;
@@ -50,6 +58,34 @@ const CHECKS: { check: AuditFinding['check']; text: string }[] = [
             GROUP BY player_id, item_id) t
       FULL JOIN inventory i ON i.player_id = t.player_id AND i.item_id = t.item_id
       WHERE COALESCE(t.held, 0) <> CASE WHEN i.player_id IS NULL THEN 0 ELSE 1 END`,
+  },
+  {
+    check: 'escrow_total',
+    text: `
+      SELECT 'all battles' AS row,
+             'held by battles per ledger ' || held || ' <> stakes of pending battles ' || pending AS detail
+      FROM (SELECT -COALESCE(SUM(amount), 0) AS held FROM ledger
+            WHERE type IN ('battle_stake', 'battle_payout', 'battle_refund')) l,
+           (SELECT COALESCE(SUM(stake), 0) AS pending FROM battles WHERE status = 'pending') b
+      WHERE held <> pending`,
+  },
+  {
+    check: 'escrow_per_battle',
+    text: `
+      SELECT 'battle ' || b.id || ' (' || b.status || ')' AS row,
+             'ledger rows ' || COALESCE(l.rows, '') || ' do not fit a ' || b.status || ' battle of stake ' || b.stake
+               AS detail
+      FROM battles b
+      LEFT JOIN (SELECT battle_id, string_agg(type || ' ' || amount, ', ' ORDER BY id) AS rows,
+                        SUM(amount) FILTER (WHERE type = 'battle_stake') AS staked,
+                        SUM(amount) FILTER (WHERE type = 'battle_payout') AS paid,
+                        SUM(amount) FILTER (WHERE type = 'battle_refund') AS refunded
+                 FROM ledger WHERE battle_id IS NOT NULL GROUP BY battle_id) l ON l.battle_id = b.id
+      WHERE b.stake > 0 AND NOT CASE b.status
+        WHEN 'pending' THEN l.staked = -b.stake AND l.paid IS NULL AND l.refunded IS NULL
+        WHEN 'resolved' THEN l.staked = -2 * b.stake AND l.paid = 2 * b.stake AND l.refunded IS NULL
+        ELSE l.staked = -b.stake AND l.refunded = b.stake AND l.paid IS NULL
+      END IS TRUE`,
   },
   {
     check: 'out_of_bounds',

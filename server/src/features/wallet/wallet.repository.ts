@@ -5,6 +5,7 @@
  * statement that opens the session. Every statement writes its ledger row with the balance change, so
  * `balance = Σ ledger.amount` cannot break; every one locks the player row before any inventory row.
  */
+import type { Battle } from '@metagameplay/protocol';
 import type { Database } from '../../db/client';
 
 /** What a wallet function answers: see drizzle/0004_wallet_moves.sql. */
@@ -14,8 +15,19 @@ export interface MoveRow {
   o_outcome: string;
 }
 
-async function move(database: Database, name: string, text: string, values: unknown[]): Promise<MoveRow> {
-  const [row] = await database.query<MoveRow>({ name, text, values });
+/** What a battle move answers besides (drizzle/0005_battles.sql): the battle after it, the balances it moved. */
+export interface BattleMoveRow extends MoveRow {
+  o_battle: Battle | null;
+  o_balances: Record<string, number | string> | null;
+}
+
+async function move<R extends MoveRow = MoveRow>(
+  database: Database,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<R> {
+  const [row] = await database.query<R>({ name, text, values });
   if (!row) throw new Error(`${name} returned no row`);
   return row;
 }
@@ -59,6 +71,89 @@ export function grant(
     'SELECT o_kind, o_status, o_outcome FROM mg_grant($1, $2, $3, $4, $5, $6)',
     [args.actorId, args.playerId, args.amount, args.reason, args.key, args.fingerprint],
   );
+}
+
+export function battleChallenge(
+  database: Database,
+  args: {
+    challengerId: string;
+    opponentId: string;
+    stake: number;
+    clientSeed: string | null;
+    seed: string;
+    opponentOnline: boolean;
+    ttlSeconds: number;
+    maxPending: number;
+  } & KeyArgs,
+): Promise<BattleMoveRow> {
+  return move(
+    database,
+    'wallet_battle_challenge',
+    `SELECT o_kind, o_status, o_outcome, o_battle, o_balances
+     FROM mg_battle_challenge($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      args.challengerId,
+      args.opponentId,
+      args.stake,
+      args.clientSeed,
+      args.seed,
+      args.opponentOnline,
+      args.ttlSeconds,
+      args.maxPending,
+      args.key,
+      args.fingerprint,
+    ],
+  );
+}
+
+export function battleAccept(
+  database: Database,
+  args: { battleId: string; playerId: string; clientSeed: string | null } & KeyArgs,
+): Promise<BattleMoveRow> {
+  return move(
+    database,
+    'wallet_battle_accept',
+    'SELECT o_kind, o_status, o_outcome, o_battle, o_balances FROM mg_battle_accept($1, $2, $3, $4, $5)',
+    [args.battleId, args.playerId, args.clientSeed, args.key, args.fingerprint],
+  );
+}
+
+export function battleEnd(
+  database: Database,
+  args: { battleId: string; playerId: string; action: 'decline' | 'cancel' } & KeyArgs,
+): Promise<BattleMoveRow> {
+  return move(
+    database,
+    'wallet_battle_end',
+    'SELECT o_kind, o_status, o_outcome, o_battle, o_balances FROM mg_battle_end($1, $2, $3, $4, $5)',
+    [args.battleId, args.playerId, args.action, args.key, args.fingerprint],
+  );
+}
+
+/** Quick match: a battle held and resolved at once; no Idempotency-Key (the server starts it). */
+export function battleMatch(
+  database: Database,
+  args: { challengerId: string; opponentId: string; stake: number; seed: string },
+): Promise<BattleMoveRow> {
+  return move(
+    database,
+    'wallet_battle_match',
+    `SELECT 'done' AS o_kind, o_status, o_outcome, o_battle, o_balances
+     FROM mg_battle_match($1, $2, $3, $4)`,
+    [args.challengerId, args.opponentId, args.stake, args.seed],
+  );
+}
+
+/** Expires and refunds up to `limit` overdue challenges (rows other nodes hold are skipped). */
+export async function expireDueBattles(
+  database: Database,
+  limit: number,
+): Promise<Pick<BattleMoveRow, 'o_battle' | 'o_balances'>[]> {
+  return database.query({
+    name: 'wallet_battle_expire',
+    text: 'SELECT o_battle, o_balances FROM mg_battle_expire_due($1)',
+    values: [limit],
+  });
 }
 
 export interface SessionPlayerRow {

@@ -8,12 +8,18 @@
  * wait briefly for a slot, then are answered 429, so one player cannot queue the whole database pool on
  * its row lock and starve everyone else.
  */
-import { type ErrorCode, formatCredits, MAX_MONEY } from '@metagameplay/protocol';
+import { type Battle, type ErrorCode, formatCredits, MAX_MONEY } from '@metagameplay/protocol';
 import type { AppContext } from '../../context';
 import { DomainError } from '../../lib/domain-error';
 import { fingerprintOf, type MoneyMoveResponse, type MoveRequest } from './idempotency';
 import {
+  type BattleMoveRow,
+  battleAccept,
+  battleChallenge,
+  battleEnd,
+  battleMatch,
   deleteExpiredIdempotencyKeys,
+  expireDueBattles,
   grant,
   insertPlayerWithSession,
   type KeyArgs,
@@ -31,7 +37,12 @@ const SLOT_WAIT_MS = 1_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-type WalletContext = Pick<AppContext, 'config' | 'database' | 'metrics' | 'inFlight'>;
+type WalletContext = Pick<AppContext, 'config' | 'database' | 'metrics' | 'inFlight' | 'events'>;
+
+/** A battle move's answer, with the battle as it stands after the move (null: no battle changed). */
+export interface BattleMoveResponse extends MoneyMoveResponse {
+  battle: Battle | null;
+}
 
 export class WalletService {
   constructor(private readonly ctx: WalletContext) {}
@@ -56,7 +67,10 @@ export class WalletService {
         ...keyArgs,
       }),
     );
-    if (answer.statusCode === 200 && !answer.replayed) this.ctx.metrics.purchases.inc();
+    if (answer.statusCode === 200 && !answer.replayed) {
+      this.ctx.metrics.purchases.inc();
+      this.#publishBalanceOf(playerId, answer);
+    }
     return answer;
   }
 
@@ -70,12 +84,15 @@ export class WalletService {
         ...keyArgs,
       }),
     );
-    if (answer.statusCode === 200 && !answer.replayed) this.ctx.metrics.sales.inc();
+    if (answer.statusCode === 200 && !answer.replayed) {
+      this.ctx.metrics.sales.inc();
+      this.#publishBalanceOf(playerId, answer);
+    }
     return answer;
   }
 
   /** An admin's grant; the key belongs to the acting admin, as every key to the player who sends it. */
-  grant(
+  async grant(
     actorId: string,
     playerId: string,
     amount: number,
@@ -87,9 +104,116 @@ export class WalletService {
       path: `/admin/players/${playerId}/credits`,
       body: { amount, reason },
     };
-    return this.#move(actorId, key, request, (keyArgs) =>
+    const answer = await this.#move(actorId, key, request, (keyArgs) =>
       grant(this.ctx.database, { actorId, playerId, amount, reason, ...keyArgs }),
     );
+    if (answer.statusCode === 200 && !answer.replayed) this.#publishBalanceOf(playerId, answer);
+    return answer;
+  }
+
+  // --- battles: escrow in drizzle/0005_battles.sql ------------------------------------------------
+
+  /** A challenge: the challenger's stake goes into escrow (`battle_stake`). */
+  challenge(
+    challengerId: string,
+    body: { opponentId: string; stake: number; clientSeed?: string },
+    facts: { seed: string; opponentOnline: boolean; maxPending: number },
+    key: string | undefined,
+  ): Promise<BattleMoveResponse> {
+    const request: MoveRequest = { method: 'POST', path: '/battles', body };
+    return this.#battleMove(challengerId, key, request, (keyArgs) =>
+      battleChallenge(this.ctx.database, {
+        challengerId,
+        opponentId: body.opponentId,
+        stake: body.stake,
+        clientSeed: body.clientSeed ?? null,
+        seed: facts.seed,
+        opponentOnline: facts.opponentOnline,
+        ttlSeconds: this.ctx.config.battleChallengeTtlSeconds,
+        maxPending: facts.maxPending,
+        ...keyArgs,
+      }),
+    );
+  }
+
+  /** The opponent accepts: its stake is held and both go to the winner (`battle_payout`) at once. */
+  accept(
+    playerId: string,
+    battleId: string,
+    body: { clientSeed?: string },
+    key: string | undefined,
+  ): Promise<BattleMoveResponse> {
+    const request: MoveRequest = { method: 'POST', path: `/battles/${battleId}/accept`, body };
+    return this.#battleMove(playerId, key, request, (keyArgs) =>
+      battleAccept(this.ctx.database, {
+        battleId,
+        playerId,
+        clientSeed: body.clientSeed ?? null,
+        ...keyArgs,
+      }),
+    );
+  }
+
+  /** Decline (the opponent) or cancel (the challenger): the stake goes back (`battle_refund`). */
+  end(
+    playerId: string,
+    battleId: string,
+    action: 'decline' | 'cancel',
+    key: string | undefined,
+  ): Promise<BattleMoveResponse> {
+    const request: MoveRequest = { method: 'POST', path: `/battles/${battleId}/${action}`, body: null };
+    return this.#battleMove(playerId, key, request, (keyArgs) =>
+      battleEnd(this.ctx.database, { battleId, playerId, action, ...keyArgs }),
+    );
+  }
+
+  /** Quick match: both stakes held and the battle resolved in one transaction. */
+  async match(
+    challengerId: string,
+    opponentId: string,
+    stake: number,
+    seed: string,
+  ): Promise<BattleMoveResponse> {
+    const row = await battleMatch(this.ctx.database, { challengerId, opponentId, stake, seed });
+    return this.#battleAnswer(row);
+  }
+
+  /** The expiry sweep: refunds up to `limit` overdue challenges; answers the battles it expired. */
+  async expireDue(limit: number): Promise<Battle[]> {
+    const rows = await expireDueBattles(this.ctx.database, limit);
+    return rows.flatMap((row) => {
+      this.#publishBalances(row.o_balances);
+      return row.o_battle ? [row.o_battle] : [];
+    });
+  }
+
+  async #battleMove(
+    playerId: string,
+    key: string | undefined,
+    request: MoveRequest,
+    run: (keyArgs: KeyArgs) => Promise<BattleMoveRow>,
+  ): Promise<BattleMoveResponse> {
+    const row = await this.bounded(playerId, () =>
+      run({ key: key ?? null, fingerprint: key === undefined ? '' : fingerprintOf(request) }),
+    );
+    return this.#battleAnswer(row);
+  }
+
+  #battleAnswer(row: BattleMoveRow): BattleMoveResponse {
+    const answer = answerOf(row);
+    this.#publishBalances(row.o_balances);
+    return { ...answer, battle: answer.replayed ? null : row.o_battle };
+  }
+
+  #publishBalances(balances: Record<string, number | string> | null): void {
+    for (const [playerId, balance] of Object.entries(balances ?? {})) {
+      void this.ctx.events.publish('balance', { playerId, balance: Number(balance) }).catch(() => undefined);
+    }
+  }
+
+  #publishBalanceOf(playerId: string, answer: MoneyMoveResponse): void {
+    const { balance } = JSON.parse(answer.body) as { balance?: number };
+    if (typeof balance === 'number') this.#publishBalances({ [playerId]: balance });
   }
 
   /** A new player with its first login bonus and session; null when the nickname is taken. */
@@ -133,17 +257,7 @@ export class WalletService {
     const row = await this.bounded(playerId, () =>
       run({ key: key ?? null, fingerprint: key === undefined ? '' : fingerprintOf(request) }),
     );
-    if (row.o_kind === 'reused') {
-      throw new DomainError(
-        'IDEMPOTENCY_KEY_REUSED',
-        'This Idempotency-Key was already used for a different request',
-      );
-    }
-    return {
-      statusCode: row.o_status,
-      body: renderOutcome(row.o_outcome),
-      replayed: row.o_kind === 'replay',
-    };
+    return answerOf(row);
   }
 
   /**
@@ -175,6 +289,17 @@ export class WalletService {
   }
 }
 
+/** A move's row as its answer (a replay is the stored answer, as it was). */
+function answerOf(row: MoveRow): MoneyMoveResponse {
+  if (row.o_kind === 'reused') {
+    throw new DomainError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used for a different request',
+    );
+  }
+  return { statusCode: row.o_status, body: renderOutcome(row.o_outcome), replayed: row.o_kind === 'replay' };
+}
+
 interface Outcome {
   code?: ErrorCode;
   error?: unknown;
@@ -184,6 +309,11 @@ interface Outcome {
   balance?: number;
   required?: number;
   amount?: number;
+  max?: number;
+  sameOpponent?: boolean;
+  status?: string;
+  role?: string;
+  battleId?: string;
 }
 
 /**
@@ -224,6 +354,31 @@ export function ruleError(code: ErrorCode, facts: Outcome): DomainError {
       );
     case 'PLAYER_NOT_FOUND':
       return new DomainError(code, 'No such player');
+    case 'INVALID_OPPONENT':
+      return new DomainError(code, 'You cannot challenge yourself');
+    case 'OPPONENT_OFFLINE':
+      return new DomainError(code, 'That pilot is not online: only online pilots can be challenged');
+    case 'TOO_MANY_CHALLENGES':
+      return new DomainError(
+        code,
+        facts.sameOpponent
+          ? 'You already have a pending challenge to that pilot'
+          : `You already have ${facts.max ?? 5} pending challenges: wait for an answer or cancel one`,
+        { max: facts.max, sameOpponent: facts.sameOpponent },
+      );
+    case 'BATTLE_NOT_PENDING':
+      return new DomainError(code, `The battle is ${facts.status ?? 'over'}, no longer pending`, {
+        status: facts.status,
+      });
+    case 'NOT_FOUND':
+      return new DomainError(code, `No battle ${facts.battleId ?? ''} of yours`);
+    case 'FORBIDDEN':
+      return new DomainError(
+        code,
+        facts.role === 'opponent'
+          ? 'Only the challenged pilot can accept or decline'
+          : 'Only the challenger can cancel',
+      );
     default:
       return new DomainError(code, code);
   }
