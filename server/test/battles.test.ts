@@ -5,7 +5,8 @@
  * and races between accept, decline, cancel and expiry forced behind a held battle row: exactly one
  * outcome each, money conserved.
  */
-import { type Battle, verifyBattle } from '@metagameplay/protocol';
+import { randomUUID } from 'node:crypto';
+import { type Battle, seedHashOf, verifyBattle } from '@metagameplay/protocol';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditMoney } from '../src/features/wallet/wallet.audit';
@@ -318,6 +319,90 @@ describe.each(backends)('battles (%s)', (backend) => {
       await restarted.ctx.closeInfra();
       await restarted.ctx.database.close();
     }
+  });
+
+  it('fairness: 20,000 outcomes with powers 1 vs 3 — the challenger wins about 1 in 4; verifyBattle recomputes every one', async () => {
+    const n = Number(process.env.BATTLE_FAIRNESS_ROUNDS ?? 20_000);
+    const [challengerId, opponentId] = [randomUUID(), randomUUID()];
+    // The server's own outcome function (the one every resolution calls) on n fresh seeds and ids.
+    const rows = await sql<{ id: string; seed: string; cs: string; os: string; wins: boolean }>(
+      `SELECT id, seed, cs, os, mg_challenger_wins(seed, id, cs, os, 1, 3) AS wins
+       FROM (SELECT gen_random_uuid() AS id, encode(sha256(convert_to(gen_random_uuid()::text, 'UTF8')), 'hex') AS seed,
+                    'c' || g AS cs, CASE WHEN g % 2 = 0 THEN 'o' || g END AS os
+             FROM generate_series(1, $1) g) s`,
+      [n],
+    );
+    expect(rows).toHaveLength(n);
+    let wins = 0;
+    for (const row of rows) {
+      const battle: Battle = {
+        id: row.id,
+        challengerId,
+        opponentId,
+        stake: 0,
+        status: 'resolved',
+        winnerId: row.wins ? challengerId : opponentId,
+        challengerPower: 1,
+        opponentPower: 3,
+        seedHash: seedHashOf(row.seed),
+        seed: row.seed,
+        challengerClientSeed: row.cs,
+        opponentClientSeed: row.os,
+        ratingChange: 16,
+        createdAt: new Date().toISOString(),
+        expiresAt: new Date().toISOString(),
+        resolvedAt: new Date().toISOString(),
+      };
+      expect(verifyBattle(battle).ok).toBe(true);
+      if (row.wins) wins++;
+    }
+    // Chi-square with one degree of freedom, 0.999 quantile 10.83 (25 % expected).
+    const expected = n / 4;
+    const chi2 = (wins - expected) ** 2 / expected + (wins - expected) ** 2 / (n - expected);
+    expect(chi2).toBeLessThan(10.83);
+  });
+
+  it('full resolutions (quick match) store the powers at resolution, verify, and count wins and losses', async () => {
+    const weak = await pilot(0, false);
+    const strong = await pilot(0, false);
+    const [one, three] = await sql<{ id: number }>(
+      'INSERT INTO items (name, price, power) VALUES ($1, 0, 1), ($2, 0, 3) RETURNING id',
+      [`fair-1-${weak.player.id}`, `fair-3-${weak.player.id}`],
+    );
+    await sql('INSERT INTO inventory (player_id, item_id) VALUES ($1, $2), ($3, $4)', [
+      weak.player.id,
+      one?.id,
+      strong.player.id,
+      three?.id,
+    ]);
+    // mg_battle_match, as quick match calls it: 400 battles, 100 per statement.
+    for (let i = 0; i < 4; i++) {
+      await sql(
+        `SELECT count(mg_battle_match($1, $2, 0, encode(sha256(convert_to(gen_random_uuid()::text, 'UTF8')), 'hex')))
+         FROM generate_series(1, 100)`,
+        [weak.player.id, strong.player.id],
+      );
+    }
+    const battles = (
+      await sql<{ battle: Battle }>(
+        'SELECT mg_battle_json(b) AS battle FROM battles b WHERE challenger_id = $1',
+        [weak.player.id],
+      )
+    ).map((row) => row.battle);
+    expect(battles).toHaveLength(400);
+    let wins = 0;
+    for (const battle of battles) {
+      expect(verifyBattle(battle)).toMatchObject({ ok: true, challengerWinChance: 0.25 });
+      expect([battle.challengerPower, battle.opponentPower]).toEqual([1, 3]);
+      if (battle.winnerId === weak.player.id) wins++;
+    }
+    expect(wins).toBeGreaterThan(50);
+    expect(wins).toBeLessThan(150);
+    const [profile] = await sql<{ wins: number; losses: number }>(
+      'SELECT wins, losses FROM players WHERE id = $1',
+      [weak.player.id],
+    );
+    expect(profile).toEqual({ wins, losses: 400 - wins });
   });
 
   it('accept, decline, cancel and expiry fired together behind a held battle row: exactly one outcome, money conserved', async () => {

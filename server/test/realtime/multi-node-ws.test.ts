@@ -6,9 +6,9 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { type Battle, WsCloseCode } from '@metagameplay/protocol';
+import { type Battle, verifyBattle, WsCloseCode } from '@metagameplay/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, call, register, type TestPlayer } from '../helpers/http';
+import { api, call, fund, register, type TestPlayer } from '../helpers/http';
 import { repositoryRoot } from '../../src/config';
 import { createTestDatabase, startServer, type TestServer } from '../helpers/server';
 import { WsClient } from '../helpers/ws';
@@ -105,6 +105,54 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('real-time across nodes (one Pos
     expect((await sa.next('battle.challenge')).battle.id).toBe(battle.id);
     expect((await sa.next('balance')).balance).toBe(777);
     expect(sb.all('balance')).toEqual([]);
+  });
+
+  it('a challenge made on node 1 to a player on node 2: events on both sides; accept on node 2 resolves it for both', async () => {
+    const a = await register(n1);
+    const b = await register(n1);
+    await fund(n1, a.player.id, 5_000);
+    await fund(n1, b.player.id, 5_000);
+    const sa = await connect(n1, a);
+    const sb = await connect(n2, b);
+    const created = await call(n1, 'POST', api('/battles'), {
+      token: a.token,
+      body: { opponentId: b.player.id, stake: 1_000 },
+    });
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.battle.id as string;
+    await sb.next('battle.challenge', (m) => m.battle.id === id);
+    await sa.next('battle.challenge', (m) => m.battle.id === id);
+    const accepted = await call(n2, 'POST', api(`/battles/${id}/accept`), { token: b.token });
+    expect(accepted.status, accepted.text).toBe(200);
+    const battle = accepted.body.battle as Battle;
+    expect(verifyBattle(battle)).toMatchObject({ ok: true });
+    for (const socket of [sa, sb]) {
+      expect((await socket.next('battle.resolved', (m) => m.battle.id === id)).battle).toEqual(battle);
+    }
+    const aWon = battle.winnerId === a.player.id;
+    const balanceA = a.loginBonus + 5_000 + (aWon ? 1_000 : -1_000);
+    const balanceB = b.loginBonus + 5_000 + (aWon ? -1_000 : 1_000);
+    await sa.next('balance', (m) => m.balance === balanceA);
+    await sb.next('balance', (m) => m.balance === balanceB);
+  });
+
+  it('quick match pairs a player queued on node 1 with one queued on node 2', async () => {
+    const a = await register(n1);
+    const b = await register(n1);
+    const sa = await connect(n1, a);
+    const sb = await connect(n2, b);
+    const stake = 100 + Math.floor(Math.random() * 1_000);
+    expect((await call(n1, 'POST', api('/matchmaking'), { token: a.token, body: { stake } })).status).toBe(
+      202,
+    );
+    expect((await call(n2, 'POST', api('/matchmaking'), { token: b.token, body: { stake } })).status).toBe(
+      202,
+    );
+    const [ra, rb] = await Promise.all([sa.next('battle.resolved'), sb.next('battle.resolved')]);
+    expect(ra.battle.id).toBe(rb.battle.id);
+    expect([ra.battle.challengerId, ra.battle.opponentId].sort()).toEqual([a.player.id, b.player.id].sort());
+    expect(ra.battle.stake).toBe(stake);
+    expect(verifyBattle(ra.battle)).toMatchObject({ ok: true });
   });
 
   it('caps a player at 5 sockets over both nodes', async () => {
