@@ -32,7 +32,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: 'The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`)',
   429: 'Too many requests (`RATE_LIMITED`); `Retry-After` says when to try again',
   500: 'An unexpected server error (`INTERNAL_ERROR`); the log has it under the request id',
-  503: 'The database is unavailable (`SERVICE_UNAVAILABLE`); retry shortly',
+  503: 'The database is unavailable, or this node is shutting down (`SERVICE_UNAVAILABLE`); retry shortly',
 };
 
 const SUCCESS_DESCRIPTIONS: Record<string, string> = {
@@ -43,9 +43,9 @@ const SUCCESS_DESCRIPTIONS: Record<string, string> = {
 };
 
 /** Statuses every API route may answer whatever it does: added to the document, not to validation. */
-function commonErrors(schema: FastifySchema, url: string): number[] {
-  const statuses = [429, 500];
-  if (url.startsWith('/api/')) statuses.push(503);
+function commonErrors(schema: FastifySchema): number[] {
+  // 503: the database is down (API routes), or the node is shutting down (every route).
+  const statuses = [429, 500, 503];
   if (schema.body !== undefined) statuses.push(400, 413, 415);
   if (schema.params !== undefined) statuses.push(400, 414);
   if (schema.querystring !== undefined) statuses.push(400);
@@ -83,7 +83,7 @@ function describeRoute({
     response[status] = { ...(body as Json), 'x-response-description': description ?? 'Answer' };
   }
   if (errorSchema !== undefined) {
-    for (const code of commonErrors(schema, url)) {
+    for (const code of commonErrors(schema)) {
       response[code] ??= { ...(errorSchema as Json), 'x-response-description': ERROR_DESCRIPTIONS[code] };
     }
   }
