@@ -20,6 +20,8 @@ const ITEM = 987_654;
 const BUY_KEY = 'pgb-buy';
 const SELL_KEY = 'pgb-sell';
 const FINGERPRINT = '0'.repeat(64);
+/** Item names in the answers in English, as the HTTP scenarios' requests (no Accept-Language) get them. */
+const LANGUAGE = 'en';
 
 /** Renders one repository call into SQL text whose parameters are pgbench expressions. */
 async function capture(
@@ -47,6 +49,7 @@ function binder(percent: number) {
     if (value === percent) return String(percent);
     if (value === BUY_KEY || value === SELL_KEY) return `'${value}-' || :key`;
     if (value === FINGERPRINT) return `'${FINGERPRINT}'`;
+    if (value === LANGUAGE) return `'${LANGUAGE}'`;
     throw new Error(`unexpected parameter in the wallet SQL: ${JSON.stringify(value)}`);
   };
 }
@@ -74,13 +77,20 @@ export async function cycleScript(options: CycleScriptOptions): Promise<string> 
         itemId: ITEM,
         expectedPrice: null,
         sellPercent: options.sellPercent,
+        language: LANGUAGE,
         ...keyed(BUY_KEY),
       }),
     bind,
   );
   const sell = await capture(
     (db) =>
-      sale(db, { playerId: PLAYER, itemId: ITEM, sellPercent: options.sellPercent, ...keyed(SELL_KEY) }),
+      sale(db, {
+        playerId: PLAYER,
+        itemId: ITEM,
+        sellPercent: options.sellPercent,
+        language: LANGUAGE,
+        ...keyed(SELL_KEY),
+      }),
     bind,
   );
   return [

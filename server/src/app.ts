@@ -68,7 +68,8 @@ export async function buildApp(
     requestIdHeader: false,
     logController: new OneLinePerRequest(),
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Requests arriving while closing get 503 SERVICE_UNAVAILABLE in our shape (plugins/http-hardening.ts).
+    return503OnClosing: false,
     ...hardenedServerOptions(ctx.config),
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -1,12 +1,14 @@
 /**
  * Fuzzing the HTTP API with fast-check, as an attacker would: every route with hostile path ids (huge,
  * negative, zero, `__proto__`, percent-encoded bytes), repeated and array query parameters, deep or
- * prototype-polluting JSON, numbers past 2^53, odd methods and headers. Whatever comes in, the answer is
- * below 500 and, when an error, exactly the documented body.
+ * prototype-polluting JSON, numbers past 2^53, odd methods and headers (Accept-Language among them). Whatever
+ * comes in, the answer is below 500 and, when an error, exactly the documented body. On every backend the
+ * other integration tests use (embedded, and real Postgres with TEST_DATABASE_URL); a fixed seed and a
+ * bounded number of runs keep it deterministic and about a second per backend.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, call, makeAdmin, register, type TestPlayer } from './helpers/http';
+import { api, books, call, fund, makeAdmin, register, type TestPlayer } from './helpers/http';
 import { backends, startServer, type TestServer } from './helpers/server';
 
 const ROUTES: [string, string][] = [
@@ -67,8 +69,11 @@ const hostileJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 const hostileQuery = fc
   .array(
     fc.tuple(
-      fc.constantFrom('limit', 'cursor', 'search', '__proto__', 'limit[]', 'x'),
-      fc.oneof(hostileId, fc.constantFrom('101', '-5', 'WzIxNDc0ODM2NDhd', 'W10', '%E0%A4%A')),
+      fc.constantFrom('limit', 'cursor', 'search', 'lang', '__proto__', 'limit[]', 'x'),
+      fc.oneof(
+        hostileId,
+        fc.constantFrom('101', '-5', 'WzIxNDc0ODM2NDhd', 'W10', '%E0%A4%A', 'ru', 'en-GB', 'x-'),
+      ),
     ),
     { maxLength: 4 },
   )
@@ -82,6 +87,8 @@ describe.each(backends)('fuzzing the API on %s', (backend) => {
   beforeAll(async () => {
     server = await startServer(backend);
     pilot = await register(server);
+    // Enough credits for the buys to go through (and the sells after them), not only be refused.
+    await fund(server, pilot.player.id, 10_000_000);
     boss = await register(server);
     await makeAdmin(server, boss.player.id);
   });
@@ -99,12 +106,21 @@ describe.each(backends)('fuzzing the API on %s', (backend) => {
         fc.option(hostileJson, { nil: undefined }),
         fc.constantFrom<'none' | 'pilot' | 'boss'>('none', 'pilot', 'boss'),
         fc.option(fc.string({ maxLength: 80 }), { nil: undefined }),
-        async ([method, template], [verb], id, query, body, as, requestId) => {
+        fc.option(
+          fc.oneof(
+            fc.constantFrom('ru', 'ru-RU,ru;q=0.9', 'en;q=0', 'ru;q=abc', '*', 'de, fr;q=0.5', ';;,;q=', ''),
+            fc.string({ maxLength: 40 }),
+          ),
+          { nil: undefined },
+        ),
+        async ([method, template], [verb], id, query, body, as, requestId, language) => {
           const path = api(template.replace('{id}', id)) + query;
           const token = as === 'pilot' ? pilot.token : as === 'boss' ? boss.token : undefined;
           const headers: Record<string, string> = {};
           if (requestId !== undefined && /^[\x20-\x7e]*$/.test(requestId))
             headers['x-request-id'] = requestId;
+          if (language !== undefined && /^[\x20-\x7e]*$/.test(language))
+            headers['accept-language'] = language;
           const chosen: string = verb === 'route' || verb === undefined ? method : verb;
           const answer = await call(server, chosen, path, {
             token,
@@ -124,5 +140,54 @@ describe.each(backends)('fuzzing the API on %s', (backend) => {
       ),
       { numRuns: 150, seed: 20261201 },
     );
+  }, 600_000);
+
+  it('money moves with hostile extras (key, language, body) answer 200 or a documented error; books stay whole', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('buy', 'sell'),
+        fc.integer({ min: 0, max: 17 }),
+        fc.oneof(
+          { arbitrary: fc.constantFrom('', '?lang=ru', '?lang=en', '?lang=zz'), weight: 4 },
+          { arbitrary: fc.constantFrom('?lang=', '?lang=ru&lang=en', '?lang=__proto__'), weight: 1 },
+        ),
+        fc.oneof(
+          { arbitrary: fc.constantFrom(undefined, 'k1', 'k2', 'k3'), weight: 4 },
+          { arbitrary: fc.constantFrom(' ', 'x'.repeat(129), 'ключ'), weight: 1 },
+          { arbitrary: fc.string({ maxLength: 8 }), weight: 1 },
+        ),
+        fc.option(
+          fc.oneof(fc.constantFrom('ru', 'en-US,ru;q=0.5', 'ru;q=2', '*'), fc.string({ maxLength: 20 })),
+          {
+            nil: undefined,
+          },
+        ),
+        fc.oneof(
+          { arbitrary: fc.constant(undefined), weight: 6 },
+          { arbitrary: fc.record({ expectedPrice: fc.integer({ min: 0, max: 1_000_000 }) }), weight: 2 },
+          { arbitrary: fc.oneof(fc.record({ expectedPrice: hostileScalar }), hostileJson), weight: 1 },
+        ),
+        async (move, id, query, key, language, body) => {
+          const headers: Record<string, string> = {};
+          if (key !== undefined && /^[\x20-\x7e]*$/.test(key)) headers['idempotency-key'] = key;
+          if (language !== undefined && /^[\x20-\x7e]*$/.test(language))
+            headers['accept-language'] = language;
+          const path = api(move === 'buy' ? `/shop/items/${id}/buy` : `/me/items/${id}/sell`) + query;
+          const answer = await call(server, 'POST', path, { token: pilot.token, headers, body });
+          const what = `POST ${path} ${JSON.stringify(headers)} ${JSON.stringify(body)}: ${answer.text}`;
+          expect([200, 400, 404, 409], what).toContain(answer.status);
+          if (answer.status >= 400) {
+            expect(Object.keys(answer.body), what).toEqual(['error']);
+            expect(answer.body.error.code).toMatch(/^[A-Z_]+$/);
+          } else {
+            expect(answer.body.item.id, what).toBe(id);
+            expect(answer.body.item.name, what).toBeTypeOf('string');
+          }
+        },
+      ),
+      { numRuns: 100, seed: 20261202 },
+    );
+    const after = await books(server, pilot.player.id);
+    expect(after.balance).toBe(after.ledgerSum);
   }, 600_000);
 });

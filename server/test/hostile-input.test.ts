@@ -4,6 +4,7 @@
  * empty body or Fastify's own error shape; and nothing it asks for may happen.
  */
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../src/app';
@@ -18,7 +19,7 @@ import {
   type TestPlayer,
   uniqueNickname,
 } from './helpers/http';
-import { type RawAnswer, rawHttp, rawRequest } from './helpers/raw-http';
+import { parseResponse, type RawAnswer, rawHttp, rawRequest } from './helpers/raw-http';
 import { backends, startServer, type TestServer } from './helpers/server';
 import { redisConfigured, TEST_REDIS_URL } from './infra/redis-helpers';
 
@@ -466,3 +467,57 @@ describe.each(
     expect(lockedAt).toBe(51);
   });
 });
+
+describe.each(backends)('a request that arrives while the server closes (%s)', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(backend);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('gets 503 SERVICE_UNAVAILABLE in our shape with Connection: close; the one in flight finishes', async () => {
+    const { port } = new URL(server.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
+
+    // A registration whose headers have arrived but whose body has not: in flight when closing begins.
+    const body = JSON.stringify({ nickname: uniqueNickname(), password: 'correct horse battery' });
+    const dispatched = new Promise<void>((resolve) => server.app.server.once('request', () => resolve()));
+    socket.write(
+      'POST /api/v1/auth/register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 5)}`,
+    );
+    await dispatched;
+    const closed = server.app.close();
+    // Then the rest of its body, and a second request on the same (still busy) connection.
+    socket.write(`${body.slice(5)}GET /api/v1/shop/items HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    await ended;
+    await closed;
+
+    const answers = splitResponses(Buffer.concat(chunks));
+    expect(answers.map((a) => a.status)).toEqual([201, 503]);
+    const refused = answers[1] as RawAnswer;
+    expectErrorBody(refused, 503, 'SERVICE_UNAVAILABLE');
+    expect(refused.headers.connection).toBe('close');
+    expect(refused.headers['retry-after']).toBe('1');
+  });
+});
+
+/** The responses of one connection, in order (each with a Content-Length). */
+function splitResponses(bytes: Buffer): RawAnswer[] {
+  const answers: RawAnswer[] = [];
+  let rest = bytes;
+  for (let head = rest.indexOf('\r\n\r\n'); head >= 0; head = rest.indexOf('\r\n\r\n')) {
+    const length = Number(
+      /\r\ncontent-length: *(\d+)/i.exec(rest.subarray(0, head).toString('latin1'))?.[1] ?? 0,
+    );
+    answers.push(parseResponse(rest.subarray(0, head + 4 + length)));
+    rest = rest.subarray(head + 4 + length);
+  }
+  return answers;
+}

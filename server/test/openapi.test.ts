@@ -115,6 +115,14 @@ describe('the OpenAPI document', () => {
       if (operation.parameters?.some((parameter) => parameter.in === 'path')) {
         expect(statuses, `${name}: a path parameter over 100 characters is a 414`).toContain('414');
       }
+      // Any request may stall (408), carry too many header bytes (431), or meet a node shutting down (503).
+      expect(statuses, name).toEqual(expect.arrayContaining(['408', '431', '503']));
+      if (!name.startsWith('GET ')) {
+        // Routes without a body refuse one: malformed or unexpected (400), too large (413), not JSON (415).
+        expect(statuses, `${name}: a body is read, if only to refuse it`).toEqual(
+          expect.arrayContaining(['400', '413', '415']),
+        );
+      }
     }
     const grant = operations.find(([name]) => name === 'POST /api/v1/admin/players/{id}/credits')?.[1];
     expect(Object.keys(grant?.responses ?? {})).toContain('409');

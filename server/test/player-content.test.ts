@@ -1,7 +1,8 @@
 // What a player reads. Messages speak credits, as clients show them (details keep minor units).
 // Item names in the player's language: the catalog file's translations are stored and served by
 // `?lang=` or `Accept-Language` (English by default), caches keep one copy per language, search finds
-// a name in any language, and inventory and history speak the same language as the shop.
+// a name in any language, and inventory, history and the answers of buys and sells speak the same
+// language as the shop.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { languageOf } from '../src/lib/language';
 import { api, call, fund, makeAdmin, register } from './helpers/http';
@@ -93,6 +94,50 @@ describe.each(backends)('item names (%s)', (backend) => {
     expect(history.body.transactions[0]).toMatchObject({ type: 'purchase', itemName: 'Боевой шлем' });
     expect(history.body.transactions[1]).toMatchObject({ type: 'admin_grant', note: 'test', itemName: null });
     expect(history.body.transactions[2]).toMatchObject({ type: 'login_bonus', note: null });
+  });
+
+  it('names the item of a buy or sell answer, and of its rule errors, in the language asked for', async () => {
+    const pilot = await register(server);
+    await fund(server, pilot.player.id, 10_000);
+    const as = (lang: string, extra: { headers?: Record<string, string>; body?: unknown } = {}) => ({
+      token: pilot.token,
+      body: extra.body,
+      headers: { 'accept-language': lang, ...extra.headers },
+    });
+    const buy = (lang: string, extra = {}) =>
+      call(server, 'POST', api(`/shop/items/${HELMET}/buy`), as(lang, extra));
+    const sell = (lang: string, extra = {}) =>
+      call(server, 'POST', api(`/me/items/${HELMET}/sell`), as(lang, extra));
+
+    const notOwned = await sell('en-US,en;q=0.9');
+    expect(notOwned.status).toBe(409);
+    expect(notOwned.body.error).toEqual({ code: 'NOT_OWNED', message: 'You do not own "Combat helmet"' });
+    expect((await sell('ru')).body.error.message).toBe('You do not own "Боевой шлем"');
+    const changed = await buy('en', { body: { expectedPrice: 1 } });
+    expect(changed.body.error.message).toBe('The price of "Combat helmet" is now 50.99 credits');
+
+    const bought = await buy('en', { headers: { 'idempotency-key': 'helmet-en' } });
+    expect(bought.status).toBe(200);
+    expect(bought.body.item).toMatchObject({ id: HELMET, name: 'Combat helmet' });
+    // A replay is the first answer's bytes, also when the retry asks in another language.
+    for (const lang of ['en', 'ru']) {
+      const replay = await buy(lang, { headers: { 'idempotency-key': 'helmet-en' } });
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.text).toBe(bought.text);
+    }
+    const owned = await buy('ru');
+    expect(owned.body.error).toEqual({ code: 'ALREADY_OWNED', message: 'You already own "Боевой шлем"' });
+    expect((await buy('en')).body.error.message).toBe('You already own "Combat helmet"');
+
+    const sold = await call(server, 'POST', api(`/me/items/${HELMET}/sell?lang=ru`), as('en'));
+    expect(sold.status).toBe(200);
+    expect(sold.body.item).toMatchObject({ id: HELMET, name: 'Боевой шлем' });
+    expect((await buy('ru')).body.item.name).toBe('Боевой шлем');
+    expect((await sell('en')).body.item.name).toBe('Combat helmet');
+    // No language asked for: English, as in the shop.
+    expect(
+      (await call(server, 'POST', api(`/shop/items/${HELMET}/buy`), { token: pilot.token })).body.item.name,
+    ).toBe('Combat helmet');
   });
 
   it('says amounts in credits in messages and in minor units in details', async () => {

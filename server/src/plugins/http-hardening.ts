@@ -141,12 +141,30 @@ export function registerHttpHardening(app: FastifyInstance): void {
     void parseJson(request, text, done);
   });
 
+  // A request that arrives while the server is closing (on a connection that was still busy) is refused
+  // here, in our shape, instead of by Fastify's return503OnClosing (its own body). preClose hooks run as
+  // soon as close() begins, before the server stops listening.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+
   app.addHook('onRequest', (request, reply, done) => {
     // Set here too: a refusal below skips the later onRequest hooks (app.ts sets it again, harmlessly).
     void reply.header('x-content-type-options', 'nosniff').header('x-request-id', request.id);
     const url = request.url;
     if (PRIVATE_PREFIXES.some((prefix) => url.startsWith(prefix)) || url.startsWith('/metrics')) {
       void reply.header('cache-control', 'no-store');
+    }
+    if (closing) {
+      done(
+        new DomainError('SERVICE_UNAVAILABLE', 'The server is shutting down; try again shortly', undefined, {
+          connection: 'close',
+          'retry-after': '1',
+        }),
+      );
+      return;
     }
     if ((request.query as Record<symbol, unknown> | undefined)?.[MALFORMED_QUERY]) {
       done(

@@ -31,8 +31,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   414: 'A path parameter is over 100 characters (`URI_TOO_LONG`)',
   415: 'The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`)',
   429: 'Too many requests (`RATE_LIMITED`); `Retry-After` says when to try again',
+  431: 'The request line and headers are over 16 KiB (`HEADERS_TOO_LARGE`)',
   500: 'An unexpected server error (`INTERNAL_ERROR`); the log has it under the request id',
-  503: 'The database is unavailable (`SERVICE_UNAVAILABLE`); retry shortly',
+  503: 'The database is unavailable, or this node is shutting down (`SERVICE_UNAVAILABLE`); retry shortly',
 };
 
 const SUCCESS_DESCRIPTIONS: Record<string, string> = {
@@ -43,10 +44,15 @@ const SUCCESS_DESCRIPTIONS: Record<string, string> = {
 };
 
 /** Statuses every API route may answer whatever it does: added to the document, not to validation. */
-function commonErrors(schema: FastifySchema, url: string): number[] {
-  const statuses = [429, 500];
-  if (url.startsWith('/api/')) statuses.push(503);
-  if (schema.body !== undefined) statuses.push(400, 413, 415);
+function commonErrors(schema: FastifySchema, method: string | string[]): number[] {
+  // 408 / 431: a request that arrives too slowly or with too many header bytes (any route). 503: the
+  // database is down (API routes), or the node is shutting down (every route).
+  const statuses = [408, 429, 431, 500, 503];
+  // A route without a body schema still reads one to refuse it (400, or 413 / 415), unless GET or HEAD.
+  const methods = Array.isArray(method) ? method : [method];
+  if (schema.body !== undefined || methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
+    statuses.push(400, 413, 415);
+  }
   if (schema.params !== undefined) statuses.push(400, 414);
   if (schema.querystring !== undefined) statuses.push(400);
   return statuses;
@@ -83,7 +89,7 @@ function describeRoute({
     response[status] = { ...(body as Json), 'x-response-description': description ?? 'Answer' };
   }
   if (errorSchema !== undefined) {
-    for (const code of commonErrors(schema, url)) {
+    for (const code of commonErrors(schema, route.method)) {
       response[code] ??= { ...(errorSchema as Json), 'x-response-description': ERROR_DESCRIPTIONS[code] };
     }
   }

@@ -15,7 +15,7 @@ export interface RawAnswer {
 }
 
 /** Parses one HTTP/1.1 response (Content-Length or read-to-close; no chunked bodies expected). */
-function parse(raw: Buffer, elapsedMs: number): RawAnswer {
+export function parseResponse(raw: Buffer, elapsedMs = 0): RawAnswer {
   const text = raw.toString('utf8');
   const head = text.indexOf('\r\n\r\n');
   if (head < 0) return { status: 0, headers: {}, text, body: null, elapsedMs };
@@ -64,7 +64,7 @@ export function rawRequest(
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => {
       socket.destroy();
-      resolve({ ...parse(Buffer.concat(chunks), Date.now() - started), status: -1 });
+      resolve({ ...parseResponse(Buffer.concat(chunks), Date.now() - started), status: -1 });
     }, options.timeoutMs ?? 10_000);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', (error: NodeJS.ErrnoException) => {
@@ -76,7 +76,7 @@ export function rawRequest(
     });
     socket.on('close', () => {
       clearTimeout(timer);
-      resolve(parse(Buffer.concat(chunks), Date.now() - started));
+      resolve(parseResponse(Buffer.concat(chunks), Date.now() - started));
     });
     socket.write(request);
     if (!options.keepOpen) socket.end();

@@ -4,6 +4,7 @@ import {
   IdempotencyHeaders,
   IdParams,
   ItemIdParam,
+  LangQuery,
   OwnedItemPage,
   PageQuery,
   PrivatePlayer,
@@ -90,9 +91,11 @@ export const playerRoutes: FastifyPluginAsyncTypebox<{
         operationId: 'sellItem',
         summary: 'Sell an item you own for its sell price',
         description:
-          'Sells an item you own for its `sellPrice` (a share of its price). Send an `Idempotency-Key` to ' +
-          'retry safely: the same key replays the first answer.',
+          'Sells an item you own for its `sellPrice` (a share of its price). Item names are in the language ' +
+          'of `?lang=` or `Accept-Language`, as in the shop. Send an `Idempotency-Key` to retry safely: ' +
+          "the same key replays the first answer (in the first request's language).",
         params: ItemIdParam,
+        querystring: LangQuery,
         headers: IdempotencyHeaders,
         response: { 200: SellResponse, ...errors(400, 401, 404, 409, 429) },
       },
@@ -102,6 +105,7 @@ export const playerRoutes: FastifyPluginAsyncTypebox<{
         authenticatedPlayer(request).id,
         request.params.itemId,
         request.headers['idempotency-key'],
+        requestLanguage(request),
       );
       return sendMoneyMove(reply, answer);
     },

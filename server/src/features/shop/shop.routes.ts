@@ -91,8 +91,11 @@ export const shopRoutes: FastifyPluginAsyncTypebox<{
         summary: 'Buy an item (at most one of each)',
         description:
           'Buys one item at its catalog price. The body is optional; `expectedPrice` refuses the purchase ' +
-          '(409 PRICE_CHANGED) if the price moved. Send an `Idempotency-Key` to retry safely.',
+          '(409 PRICE_CHANGED) if the price moved. Item names are in the language of `?lang=` or ' +
+          '`Accept-Language`, as in the shop. Send an `Idempotency-Key` to retry safely: the same key ' +
+          "replays the first answer (in the first request's language).",
         params: ItemIdParams,
+        querystring: LangQuery,
         headers: IdempotencyHeaders,
         body: BuyBody,
         response: { 200: BuyResponse, ...errors(400, 401, 404, 409, 429) },
@@ -104,6 +107,7 @@ export const shopRoutes: FastifyPluginAsyncTypebox<{
         request.params.id,
         request.body.expectedPrice,
         request.headers['idempotency-key'],
+        requestLanguage(request),
       );
       return sendMoneyMove(reply, answer);
     },

@@ -1,6 +1,6 @@
 /**
  * SQL of the wallet. The shop's money moves (purchase, sale, grant) are server-side functions
- * (drizzle/0004_wallet_moves.sql) called as named prepared statements: one round trip each, the
+ * (drizzle/0004_wallet_moves.sql; purchase and sale as 0006_localized_moves.sql left them) called as named prepared statements: one round trip each, the
  * Idempotency-Key claimed, checked and stored inside the same statement. The login bonus is paid by the
  * statement that opens the session. Every statement writes its ledger row with the balance change, so
  * `balance = Σ ledger.amount` cannot break; every one locks the player row before any inventory row.
@@ -39,25 +39,39 @@ export interface KeyArgs {
 
 export function purchase(
   database: Database,
-  args: { playerId: string; itemId: number; expectedPrice: number | null; sellPercent: number } & KeyArgs,
+  args: {
+    playerId: string;
+    itemId: number;
+    expectedPrice: number | null;
+    sellPercent: number;
+    language: string;
+  } & KeyArgs,
 ): Promise<MoveRow> {
   return move(
     database,
     'wallet_purchase',
-    'SELECT o_kind, o_status, o_outcome FROM mg_purchase($1, $2, $3, $4, $5, $6)',
-    [args.playerId, args.itemId, args.expectedPrice, args.sellPercent, args.key, args.fingerprint],
+    'SELECT o_kind, o_status, o_outcome FROM mg_purchase($1, $2, $3, $4, $5, $6, $7)',
+    [
+      args.playerId,
+      args.itemId,
+      args.expectedPrice,
+      args.sellPercent,
+      args.key,
+      args.fingerprint,
+      args.language,
+    ],
   );
 }
 
 export function sale(
   database: Database,
-  args: { playerId: string; itemId: number; sellPercent: number } & KeyArgs,
+  args: { playerId: string; itemId: number; sellPercent: number; language: string } & KeyArgs,
 ): Promise<MoveRow> {
   return move(
     database,
     'wallet_sale',
-    'SELECT o_kind, o_status, o_outcome FROM mg_sale($1, $2, $3, $4, $5)',
-    [args.playerId, args.itemId, args.sellPercent, args.key, args.fingerprint],
+    'SELECT o_kind, o_status, o_outcome FROM mg_sale($1, $2, $3, $4, $5, $6)',
+    [args.playerId, args.itemId, args.sellPercent, args.key, args.fingerprint, args.language],
   );
 }
 

@@ -8,7 +8,7 @@
  * wait briefly for a slot, then are answered 429, so one player cannot queue the whole database pool on
  * its row lock and starve everyone else.
  */
-import { type Battle, type ErrorCode, formatCredits, MAX_MONEY } from '@metagameplay/protocol';
+import { type Battle, type ErrorCode, formatCredits, type Language, MAX_MONEY } from '@metagameplay/protocol';
 import type { AppContext } from '../../context';
 import { DomainError } from '../../lib/domain-error';
 import { fingerprintOf, type MoneyMoveResponse, type MoveRequest } from './idempotency';
@@ -47,11 +47,16 @@ export interface BattleMoveResponse extends MoneyMoveResponse {
 export class WalletService {
   constructor(private readonly ctx: WalletContext) {}
 
+  /**
+   * Item names in the answer (and in its rule error) are in `language`, as the shop serves them. The
+   * language is not part of the key's request: a replay sends the first answer, in the first language.
+   */
   async purchase(
     playerId: string,
     itemId: number,
     expectedPrice: number | undefined,
     key: string | undefined,
+    language: Language,
   ): Promise<MoneyMoveResponse> {
     const request: MoveRequest = {
       method: 'POST',
@@ -64,6 +69,7 @@ export class WalletService {
         itemId,
         expectedPrice: expectedPrice ?? null,
         sellPercent: this.ctx.config.sellPricePercent,
+        language,
         ...keyArgs,
       }),
     );
@@ -74,13 +80,20 @@ export class WalletService {
     return answer;
   }
 
-  async sale(playerId: string, itemId: number, key: string | undefined): Promise<MoneyMoveResponse> {
+  /** A sale; names in `language`, as in a purchase. */
+  async sale(
+    playerId: string,
+    itemId: number,
+    key: string | undefined,
+    language: Language,
+  ): Promise<MoneyMoveResponse> {
     const request: MoveRequest = { method: 'POST', path: `/me/items/${itemId}/sell`, body: null };
     const answer = await this.#move(playerId, key, request, (keyArgs) =>
       sale(this.ctx.database, {
         playerId,
         itemId,
         sellPercent: this.ctx.config.sellPricePercent,
+        language,
         ...keyArgs,
       }),
     );
