@@ -57,6 +57,12 @@ describe.each(backends)('battles (%s)', (backend) => {
   const sql = async <R extends object>(text: string, values: unknown[]): Promise<R[]> =>
     (await side.query<R & pg.QueryResultRow>(text, values)).rows;
 
+  /** The money audit finds nothing (its findings are the failure message). */
+  const expectBooksBalanced = async () => {
+    const findings = await auditMoney(server.ctx.database);
+    expect(findings, JSON.stringify(findings, null, 1)).toEqual([]);
+  };
+
   const balanceOf = async (who: TestPlayer) => (await books(server, who.player.id)).balance;
 
   it('challenge holds the stake and tells both; accept resolves at once, pays the winner, moves Elo', async () => {
@@ -111,7 +117,7 @@ describe.each(backends)('battles (%s)', (backend) => {
     expect((await call(server, 'GET', api(`/battles/${battle.id}`), { token: b.token })).status).toBe(200);
     const hidden = await call(server, 'GET', api(`/battles/${battle.id}`), { token: outsider.token });
     expect([hidden.status, hidden.body.error.code]).toEqual([404, 'NOT_FOUND']);
-    expect(await auditMoney(server.ctx.database)).toEqual([]);
+    await expectBooksBalanced();
   });
 
   it('decline and cancel give the stake back; each only by its side; a finished battle takes no move', async () => {
@@ -143,7 +149,7 @@ describe.each(backends)('battles (%s)', (backend) => {
       'battle_refund',
       'battle_stake',
     ]);
-    expect(await auditMoney(server.ctx.database)).toEqual([]);
+    await expectBooksBalanced();
   });
 
   it('refuses what the rules forbid, changing nothing', async () => {
@@ -188,7 +194,7 @@ describe.each(backends)('battles (%s)', (backend) => {
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'NOT_FOUND']);
     expect((await post(broke, '/battles/not-a-uuid/decline')).status).toBe(400);
     expect((await post(broke, `/battles/${big.id}/decline`, { why: 1 })).status).toBe(400);
-    expect(await auditMoney(server.ctx.database)).toEqual([]);
+    await expectBooksBalanced();
   });
 
   it('Idempotency-Key: a repeated challenge or accept replays its first answer; another request is refused', async () => {
@@ -245,7 +251,7 @@ describe.each(backends)('battles (%s)', (backend) => {
     expect(refunds[0]?.n).toBe(2);
     // An expired challenge no longer blocks a new one to the same pilot.
     await challenge(a, b, 1_000);
-    expect(await auditMoney(server.ctx.database)).toEqual([]);
+    await expectBooksBalanced();
   });
 
   it('hello carries the pending challenges (both sides); the lists page; the leaderboard ranks', async () => {
@@ -369,12 +375,20 @@ describe.each(backends)('battles (%s)', (backend) => {
       'INSERT INTO items (name, price, power) VALUES ($1, 0, 1), ($2, 0, 3) RETURNING id',
       [`fair-1-${weak.player.id}`, `fair-3-${weak.player.id}`],
     );
-    await sql('INSERT INTO inventory (player_id, item_id) VALUES ($1, $2), ($3, $4)', [
-      weak.player.id,
-      one?.id,
-      strong.player.id,
-      three?.id,
-    ]);
+    // Bought through the wallet (free), so the books stay whole.
+    for (const [who, item] of [
+      [weak, one],
+      [strong, three],
+    ] as const) {
+      const bought = await server.ctx.services.wallet.purchase(
+        who.player.id,
+        item?.id ?? 0,
+        undefined,
+        undefined,
+        'en',
+      );
+      expect(bought.statusCode, bought.body).toBe(200);
+    }
     // mg_battle_match, as quick match calls it: 400 battles, 100 per statement.
     for (let i = 0; i < 4; i++) {
       await sql(
@@ -466,7 +480,7 @@ describe.each(backends)('battles (%s)', (backend) => {
       }
     }
     expect(await total()).toBe(before);
-    expect(await auditMoney(server.ctx.database)).toEqual([]);
+    await expectBooksBalanced();
     expect(outcomes.get('expired')).toBeGreaterThan(0);
     expect(
       (outcomes.get('resolved') ?? 0) + (outcomes.get('declined') ?? 0) + (outcomes.get('cancelled') ?? 0),
