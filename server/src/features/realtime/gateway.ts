@@ -79,7 +79,7 @@ export interface GatewayOptions {
 }
 
 export class RealtimeGateway {
-  /** Set by the battles service once it exists; until then nobody has pending challenges. */
+  /** The battles service (services.ts wires it); a gateway built alone reports none. */
   pendingChallenges: PendingChallenges = { pendingFor: () => Promise.resolve([]) };
   /** Called once when a player goes offline (everywhere): quick match takes it out of the queue. */
   onOffline: (playerId: string) => void = () => {};

@@ -17,7 +17,7 @@ export interface MatchResolver {
 }
 
 export class MatchmakingService {
-  /** Set once battles exist; without it nobody is matched (players wait). */
+  /** The battles service (services.ts wires it); without one nobody is matched (players wait). */
   resolver: MatchResolver | null = null;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
