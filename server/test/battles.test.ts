@@ -327,6 +327,35 @@ describe.each(backends)('battles (%s)', (backend) => {
     }
   });
 
+  it('quick match resolves a pair at once with both stakes held; metrics count battles by outcome', async () => {
+    const a = await pilot(4_000);
+    const b = await pilot(4_000);
+    const stake = 1_234;
+    expect((await post(a, '/matchmaking', { stake })).status).toBe(202);
+    expect((await post(b, '/matchmaking', { stake })).status).toBe(202);
+    const [ra, rb] = await Promise.all([a.ws?.next('battle.resolved'), b.ws?.next('battle.resolved')]);
+    expect(ra?.battle.id).toBe(rb?.battle.id);
+    const battle = ra?.battle as Battle;
+    expect(battle).toMatchObject({
+      status: 'resolved',
+      stake,
+      challengerClientSeed: null,
+      opponentClientSeed: null,
+    });
+    expect(verifyBattle(battle)).toMatchObject({ ok: true });
+    const winner = battle.winnerId === a.player.id ? a : b;
+    const loser = winner === a ? b : a;
+    expect(await balanceOf(winner)).toBe(4_000 + stake);
+    expect(await balanceOf(loser)).toBe(4_000 - stake);
+    await winner.ws?.next('balance', (m) => m.balance === 4_000 + stake);
+    await loser.ws?.next('balance', (m) => m.balance === 4_000 - stake);
+    const listed = await call(server, 'GET', api('/battles'), { token: loser.token });
+    expect(listed.body.battles[0]).toEqual(battle);
+    const metrics = await call(server, 'GET', '/metrics');
+    expect(metrics.text).toMatch(/battles_total\{status="resolved"\} [1-9]/);
+    await expectBooksBalanced();
+  });
+
   it('fairness: 20,000 outcomes with powers 1 vs 3 — the challenger wins about 1 in 4; verifyBattle recomputes every one', async () => {
     const n = Number(process.env.BATTLE_FAIRNESS_ROUNDS ?? 20_000);
     const [challengerId, opponentId] = [randomUUID(), randomUUID()];
