@@ -92,6 +92,19 @@ BEGIN
   RETURN v_n * (p_cp::numeric + p_op) < p_cp::numeric * 4503599627370496;
 END $$;
 --> statement-breakpoint
+-- Holds a player's stake for a battle (the player row locked by the caller): answers the balance after.
+CREATE OR REPLACE FUNCTION mg_battle_hold(p_battle uuid, p_player uuid, p_stake bigint) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_balance bigint;
+BEGIN
+  UPDATE players SET balance = balance - p_stake, updated_at = now() WHERE id = p_player
+  RETURNING balance INTO v_balance;
+  INSERT INTO ledger (player_id, type, amount, balance_after, battle_id)
+  VALUES (p_player, 'battle_stake', -p_stake, v_balance, p_battle);
+  RETURN v_balance;
+END $$;
+--> statement-breakpoint
 -- Resolves a pending battle whose two stakes are held and whose players are locked: the powers now, the
 -- outcome, the payout (both stakes to the winner), Elo with K = 32, wins and losses.
 CREATE OR REPLACE FUNCTION mg_battle_settle(p_battle uuid, OUT o_battle json, OUT o_balances json)
@@ -217,10 +230,7 @@ BEGIN
             p_client_seed, now() + make_interval(secs => p_ttl_seconds))
     RETURNING * INTO b;
     IF p_stake > 0 THEN
-      UPDATE players SET balance = balance - p_stake, updated_at = now() WHERE id = p_challenger
-      RETURNING balance INTO v_balance;
-      INSERT INTO ledger (player_id, type, amount, balance_after, battle_id)
-      VALUES (p_challenger, 'battle_stake', -p_stake, v_balance, b.id);
+      v_balance := mg_battle_hold(b.id, p_challenger, p_stake);
       v_moved := true;
     END IF;
     o_battle := mg_battle_json(b);
@@ -288,10 +298,7 @@ BEGIN
     ELSE
       UPDATE battles SET opponent_client_seed = p_client_seed WHERE id = b.id;
       IF b.stake > 0 THEN
-        UPDATE players SET balance = balance - b.stake, updated_at = now() WHERE id = b.opponent_id
-        RETURNING balance INTO v_ob;
-        INSERT INTO ledger (player_id, type, amount, balance_after, battle_id)
-        VALUES (b.opponent_id, 'battle_stake', -b.stake, v_ob, b.id);
+        v_ob := mg_battle_hold(b.id, b.opponent_id, b.stake);
       END IF;
       SELECT s.o_battle, s.o_balances INTO o_battle, o_balances FROM mg_battle_settle(b.id) s;
       IF b.stake > 0 AND (o_balances ->> b.opponent_id::text) IS NULL THEN
@@ -358,14 +365,8 @@ BEGIN
     VALUES (p_challenger, p_opponent, p_stake, p_seed, encode(sha256(decode(p_seed, 'hex')), 'hex'), now())
     RETURNING * INTO b;
     IF p_stake > 0 THEN
-      UPDATE players SET balance = balance - p_stake, updated_at = now() WHERE id = p_challenger
-      RETURNING balance INTO v_cb;
-      INSERT INTO ledger (player_id, type, amount, balance_after, battle_id)
-      VALUES (p_challenger, 'battle_stake', -p_stake, v_cb, b.id);
-      UPDATE players SET balance = balance - p_stake, updated_at = now() WHERE id = p_opponent
-      RETURNING balance INTO v_ob;
-      INSERT INTO ledger (player_id, type, amount, balance_after, battle_id)
-      VALUES (p_opponent, 'battle_stake', -p_stake, v_ob, b.id);
+      v_cb := mg_battle_hold(b.id, p_challenger, p_stake);
+      v_ob := mg_battle_hold(b.id, p_opponent, p_stake);
     END IF;
     SELECT s.o_battle, s.o_balances INTO o_battle, o_balances FROM mg_battle_settle(b.id) s;
     IF p_stake > 0 THEN

@@ -3,60 +3,14 @@
  * server starts again on the same database, the overdue challenge is expired and the stake refunded —
  * the sweep runs at start-up, not only on a live node's timer. Postgres only (two real processes).
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot } from '../src/config';
 import { auditMoney } from '../src/features/wallet/wallet.audit';
 import { createPostgresDatabase, type Database } from '../src/db/client';
 import { api, call, register } from './helpers/http';
-import { waitFor } from './helpers/process';
+import { startServerNode, waitFor } from './helpers/process';
 import { createTestDatabase } from './helpers/server';
 import { WsClient } from './helpers/ws';
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-/** The server process itself (node + tsx's loader: a SIGKILL reaches the server, not a wrapper). */
-async function serverProcess(databaseUrl: string) {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(repositoryRoot, 'server', 'src', 'main.ts')],
-    {
-      cwd: repositoryRoot,
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: String(port),
-        DATABASE_URL: databaseUrl,
-        RATE_LIMIT_MAX: '0',
-        AUTH_RATE_LIMIT_MAX: '0',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
-    },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    () =>
-      fetch(`${url}/healthz`).then(
-        (r) => r.status === 200,
-        () => false,
-      ),
-    120_000,
-    'the server process to answer /healthz',
-  );
-  return { url, child, exited };
-}
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('battles after a crash (postgres)', () => {
   let database: { url: string; drop(): Promise<void> };
@@ -74,7 +28,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('battles after a crash (postgres
   });
 
   it('refunds the challenges a SIGKILLed node left pending once a server starts again', async () => {
-    const first = await serverProcess(database.url);
+    const first = await startServerNode({ DATABASE_URL: database.url });
     const node = { url: first.url } as Parameters<typeof register>[0];
     const a = await register(node);
     const b = await register(node);
@@ -95,7 +49,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('battles after a crash (postgres
     // Its time is up while no server runs.
     await side.query("UPDATE battles SET expires_at = now() - interval '1 second'");
 
-    const second = await serverProcess(database.url);
+    const second = await startServerNode({ DATABASE_URL: database.url });
     try {
       await waitFor(async () => (await balance()) === a.loginBonus, 10_000, 'the refund');
       const { rows } = await side.query('SELECT status FROM battles WHERE id = $1', [created.body.battle.id]);

@@ -7,12 +7,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, defaultItemsFile, parseConfig, repositoryRoot } from '../src/config';
 import { readCatalogFile } from '../src/features/shop/catalog-file';
+import { freePort } from './helpers/process';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -306,18 +306,6 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const STACK_FRAME = /^\s+at .+/m;

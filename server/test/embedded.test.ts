@@ -9,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -17,23 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/bootstrap';
 import { ConfigError, parseConfig } from '../src/config';
 import { isAlive } from '../src/db/embedded';
-import { startProcess, waitHealthy, within, type Running } from './helpers/process';
+import { startProcess, waitHealthy, within, type Running, freePort } from './helpers/process';
 import { backends, serverUrlOf } from './helpers/server';
 
 const fixture = path.join(import.meta.dirname, 'fixtures', 'pglite-data-0.1.0.tar.xz');
 const STACK_FRAME = /^\s+at .+/m;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** postmaster.pid: pid, data directory, start time, port, socket directory, listen addresses, ... */
 function postmasterPid(dataDir: string): string[] {

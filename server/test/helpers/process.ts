@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { repositoryRoot } from '../../src/config';
 
@@ -70,4 +71,56 @@ export async function waitHealthy(running: Running, base: string, what: string):
     90_000,
     what,
   );
+}
+
+/** A TCP port free on 127.0.0.1 right now (for a server a test starts as a separate process). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+export interface ServerNode {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+/**
+ * The server as a process of its own (node with tsx's loader, not the tsx binary, whose child would
+ * outlive a SIGKILL of it) on a free port, answering /healthz. `env` adds to a quiet, unthrottled base.
+ */
+export async function startServerNode(env: Record<string, string>): Promise<ServerNode> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(repositoryRoot, 'server', 'src', 'main.ts')],
+    {
+      cwd: repositoryRoot,
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: String(port),
+        RATE_LIMIT_MAX: '0',
+        AUTH_RATE_LIMIT_MAX: '0',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: 'ignore',
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    () =>
+      fetch(`${url}/healthz`).then(
+        (r) => r.status === 200,
+        () => false,
+      ),
+    150_000,
+    'the server process to answer /healthz',
+  );
+  return { url, child, exited };
 }

@@ -2,16 +2,13 @@
 // PRIVATE redis-server, real WebSockets. Presence, events, the socket cap and logout reach a player
 // whichever node holds its socket; a node SIGKILLed (no goodbye to Redis) loses its players from the
 // lobby within 30 s with the default presence TTL. Postgres only.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import { type Battle, verifyBattle, WsCloseCode } from '@metagameplay/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, call, fund, register, type TestPlayer } from '../helpers/http';
-import { repositoryRoot } from '../../src/config';
 import { createTestDatabase, startServer, type TestServer } from '../helpers/server';
 import { WsClient } from '../helpers/ws';
+import { startServerNode } from '../helpers/process';
 import { PrivateRedis, waitFor } from '../infra/redis-helpers';
 
 function pendingBattle(challengerId: string, opponentId: string): Battle {
@@ -33,15 +30,6 @@ function pendingBattle(challengerId: string, opponentId: string): Battle {
     expiresAt: new Date(Date.now() + 60_000).toISOString(),
     resolvedAt: null,
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('real-time across nodes (one Postgres, one Redis)', () => {
@@ -176,36 +164,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('real-time across nodes (one Pos
   });
 
   it('drops the players of a SIGKILLed node from the lobby within 30 s', async () => {
-    const port = await freePort();
-    // node itself with tsx's loader (not the tsx binary, whose child would outlive a SIGKILL of it).
-    const node3 = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(repositoryRoot, 'server', 'src', 'main.ts')],
-      {
-        cwd: repositoryRoot,
-        env: {
-          PATH: process.env.PATH ?? '',
-          PORT: String(port),
-          DATABASE_URL: database.url,
-          REDIS_URL: redis.url,
-          RATE_LIMIT_MAX: '0',
-          AUTH_RATE_LIMIT_MAX: '0',
-          LOG_LEVEL: 'warn',
-        },
-        stdio: 'ignore',
-      },
-    );
-    const exited = new Promise<void>((resolve) => node3.once('exit', () => resolve()));
-    const url = `http://127.0.0.1:${port}`;
+    const node3 = await startServerNode({ DATABASE_URL: database.url, REDIS_URL: redis.url });
+    const { url, exited } = node3;
     try {
-      await waitFor(
-        () =>
-          fetch(`${url}/healthz`).then(
-            (r) => r.status === 200,
-            () => false,
-          ),
-        150_000,
-      );
       const watcher = await register(n1);
       const doomed = await register(n1);
       const watching = await connect(n1, watcher);
@@ -214,7 +175,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('real-time across nodes (one Pos
       expect(await lobbyIds(n1, watcher)).toContain(doomed.player.id);
 
       const killedAt = Date.now();
-      node3.kill('SIGKILL');
+      node3.child.kill('SIGKILL');
       await exited;
       await socket.waitClosed();
       await waitFor(async () => !(await lobbyIds(n1, watcher)).includes(doomed.player.id), 30_000);
@@ -225,7 +186,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('real-time across nodes (one Pos
       const profile = await call(n2, 'GET', api(`/players/${doomed.player.id}`), { token: watcher.token });
       expect(profile.body.online).toBe(false);
     } finally {
-      if (node3.exitCode === null) node3.kill('SIGKILL');
+      if (node3.child.exitCode === null) node3.child.kill('SIGKILL');
     }
     // A process start compiles the server with tsx (up to a minute on a loaded machine), then 30 s at most.
   }, 240_000);
