@@ -66,6 +66,8 @@ export function App({ api, t, subscribeRetry, serverUrl, openLive }: AppProps) {
   const live = useMemo(() => new LiveHub(), []);
   const [incoming, setIncoming] = useState<VerifiedBattle[]>([]);
   const [result, setResult] = useState<VerifiedBattle | null>(null);
+  // Where Esc on the result screen leads: the screen the result opened over.
+  const [resultBack, setResultBack] = useState<ScreenName>('home');
   const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
   const asked = useRef(new Set<string>());
   const [liveNotice, setLiveNotice] = useState<string | null>(null);
@@ -178,6 +180,7 @@ export function App({ api, t, subscribeRetry, serverUrl, openLive }: AppProps) {
 
   const showResult = (battle: VerifiedBattle): void => {
     setResult(battle);
+    if (screen !== 'result' && screen !== 'login') setResultBack(screen);
     setScreen('result');
   };
   const showResultRef = useRef(showResult);
@@ -248,6 +251,7 @@ export function App({ api, t, subscribeRetry, serverUrl, openLive }: AppProps) {
     nameOf,
     showResult,
     result,
+    resultBack,
     liveNotice: liveNotice ?? promptNotice,
     beginSession: (player: PrivatePlayer, loginBonus: number, returning: boolean) => {
       setSession({ player, loginBonus, returning, justArrived: true });

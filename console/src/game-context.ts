@@ -58,6 +58,8 @@ export interface GameContextValue {
   showResult: (battle: VerifiedBattle) => void;
   /** The battle the result screen shows. */
   result: VerifiedBattle | null;
+  /** The screen the result screen goes back to: the one it opened over (home, lobby, my battles…). */
+  resultBack: ScreenName;
   /** A line about the live link (reconnecting, too many windows), or null. */
   liveNotice: string | null;
   beginSession(player: PrivatePlayer, loginBonus: number, returning: boolean): void;

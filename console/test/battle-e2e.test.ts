@@ -1,62 +1,25 @@
 /**
  * End to end, battles: two real console programs in two tmux pseudo-terminals against one real server
  * (embedded database). Each pilot's console holds a live WebSocket: the lobby of one shows the other
- * come online and leave. With the server's battle routes (wallet team's battles feature): one pilot
- * challenges from the lobby, the other gets the prompt on whatever screen it is and accepts, both see
- * the result (verified ✓); then both join quick match with the same stake and are paired.
+ * come online. One pilot challenges from the lobby, the other gets the prompt on whatever screen it is
+ * and accepts, both see the result (verified ✓); then both join quick match with the same stake and are
+ * paired; both battles are in the pilots' battle lists and the leaderboard counts them.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { GameServer, ROOT, TSX } from './helpers/game-server';
-import { TmuxTerminal } from './helpers/tmux-terminal';
-
-function hasTmux(): boolean {
-  try {
-    execFileSync('tmux', ['-V']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// The battle routes are built in parallel by another team; until their feature folder is in the tree,
-// the challenge and quick-match cases are reported as skipped (the live lobby case runs regardless).
-const SERVER_HAS_BATTLES = existsSync(path.join(ROOT, 'server/src/features/battles'));
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasTmux, openConsole, registerPilot } from './helpers/console-session';
+import { GameServer } from './helpers/game-server';
+import type { TmuxTerminal } from './helpers/tmux-terminal';
 
 const server = await GameServer.create(60);
 const terminals: TmuxTerminal[] = [];
 const password = 'correct-horse-42';
 const stamp = Date.now().toString(36);
 
-function openConsole(name: string): TmuxTerminal {
-  const term = new TmuxTerminal(`${name}-${stamp}`);
-  terminals.push(term);
-  term.start(
-    `env LANG=en_US.UTF-8 TERM=xterm-256color ${TSX} console/src/main.tsx --server ${server.url} --lang en`,
-    ROOT,
-  );
-  return term;
-}
-
 /** Registers a new pilot in a fresh console and waits for the home screen. */
 async function newPilot(name: string): Promise<{ term: TmuxTerminal; nickname: string }> {
-  const term = openConsole(name);
+  const term = openConsole(terminals, `${name}-${stamp}`, server.url, '--lang en');
   const nickname = `${name}_${stamp}`;
-  await term.waitFor('Nickname:', 90_000);
-  await term.type(nickname);
-  term.key('Enter');
-  await term.waitFor('Password:');
-  await term.type(password);
-  term.key('Enter');
-  await term.waitFor('Create this pilot?');
-  term.key('y');
-  await term.waitFor('Repeat password:');
-  await term.type(password);
-  term.key('Enter');
-  await term.waitFor(`Welcome aboard, ${nickname}!`);
-  await term.waitFor(/Credits\s+\d/);
+  await registerPilot(term, nickname, password);
   return { term, nickname };
 }
 
@@ -83,45 +46,91 @@ describe.skipIf(!hasTmux())('console battles end to end', () => {
     await a.term.waitFor(b.nickname, 20_000);
   }, 300_000);
 
-  it.skipIf(!SERVER_HAS_BATTLES)(
-    'challenge from one console, accept in the other, both see the result',
-    async () => {
-      // A challenges B (the only pilot listed, under the cursor) for 1 credit.
-      a.term.key('Enter');
-      await a.term.waitFor(`Stake against ${b.nickname}`);
-      await a.term.type('1');
-      a.term.key('Enter');
-      await a.term.waitFor(`Challenge sent to ${b.nickname}`);
-      // B is on its home screen: the prompt appears there, counting down.
-      await b.term.waitFor(/challenges you for 1\.00 credits — \d+ s left/);
-      b.term.key('a');
-      for (const term of [a.term, b.term]) {
-        await term.waitFor('Battle result', 20_000);
-        await term.waitFor(/VICTORY|Defeat/);
-        await term.waitFor('verified ✓');
-        await term.waitFor(/Your odds were \d+\.\d %/);
-      }
-      a.term.key('Escape');
-      b.term.key('Escape');
-      await a.term.waitFor('Welcome aboard');
-      await b.term.waitFor('Welcome aboard');
-    },
-  );
+  it('challenge from one console, accept in the other, both see the result', async () => {
+    // A challenges B (the only pilot listed, under the cursor) for 1 credit.
+    a.term.key('Enter');
+    await a.term.waitFor(`Stake against ${b.nickname}`);
+    await a.term.type('1');
+    a.term.key('Enter');
+    await a.term.waitFor(`Challenge sent to ${b.nickname}`);
+    // B is on its home screen: the prompt appears there, counting down.
+    const prompt = await b.term.waitFor(/challenges you for 1\.00 credits — \d+ s left/);
+    const first = /— (\d+) s left/.exec(prompt)?.[1];
+    await b.term.waitFor(new RegExp(`challenges you for 1\\.00 credits — (?!${first} s)\\d+ s left`));
+    b.term.key('a');
+    for (const [term, mine, theirs] of [
+      [a.term, a.nickname, b.nickname],
+      [b.term, b.nickname, a.nickname],
+    ] as const) {
+      const screen = await term.waitFor('verified ✓', 20_000);
+      expect(screen).toContain('Battle result');
+      expect(screen).toMatch(/VICTORY|Defeat/);
+      expect(screen).toContain(`${mine} vs ${theirs}`);
+      expect(screen).toMatch(/Your odds were 50\.0 %/);
+      expect(screen).toContain('Stake: 1.00 credits each');
+      expect(screen).toMatch(/Credits: [+-]1\.00/);
+      expect(screen).toMatch(/Rating: [+-]1[0-9]/);
+    }
+    // Back where each came from: A to the lobby, B to the home screen.
+    a.term.key('Escape');
+    b.term.key('Escape');
+    await a.term.waitFor('Lobby — pilots online');
+    await b.term.waitFor('Welcome aboard');
+    a.term.key('Escape');
+    await a.term.waitFor('Welcome aboard');
+  }, 120_000);
 
-  it.skipIf(!SERVER_HAS_BATTLES)(
-    'quick match pairs the two pilots',
-    async () => {
-      for (const term of [a.term, b.term]) {
-        term.key('7');
-        await term.waitFor('Stake (credits, empty = friendly):');
-        term.key('Enter');
-        await term.waitFor('Looking for an opponent');
-      }
-      for (const term of [a.term, b.term]) {
-        await term.waitFor('Battle result', 30_000);
-        await term.waitFor('verified ✓');
-      }
-    },
-    120_000,
-  );
+  it('quick match: waiting, leaving, and pairing the two pilots', async () => {
+    // A joins (the stake and its Enter pasted in one go: one read), leaves, and joins again.
+    a.term.key('7');
+    await a.term.waitFor('Stake (credits, empty = friendly):');
+    a.term.paste('2\n');
+    await a.term.waitFor(/Looking for an opponent with a stake of 2\.00 credits… 0:0\d/);
+    a.term.key('Escape');
+    await a.term.waitFor('You left the queue.');
+    a.term.paste('2\n');
+    await a.term.waitFor('Looking for an opponent');
+    // B joins with the same stake: the server pairs them at once (B may never see the waiting line).
+    b.term.key('7');
+    await b.term.waitFor('Stake (credits, empty = friendly):');
+    await b.term.type('2');
+    b.term.key('Enter');
+    for (const term of [a.term, b.term]) {
+      const screen = await term.waitFor('verified ✓', 30_000);
+      expect(screen).toContain('Battle result');
+      expect(screen).toContain('Stake: 2.00 credits each');
+    }
+    for (const term of [a.term, b.term]) {
+      term.key('Escape');
+      await term.waitFor('Stake (credits, empty = friendly):');
+      term.key('Escape');
+      await term.waitFor('Welcome aboard');
+    }
+  }, 120_000);
+
+  it('lists both battles, verified, and ranks both pilots', async () => {
+    a.term.key('8');
+    await a.term.waitFor('My battles');
+    let screen = await a.term.waitFor(/(won|lost)\s+✓[^]*(won|lost)\s+✓/);
+    const rows = screen.split('\n').filter((line) => line.includes(b.nickname));
+    expect(rows).toHaveLength(2);
+    expect(rows.every((row) => /(won|lost)\s+✓/.test(row))).toBe(true);
+    expect(rows.map((row) => /(\d+\.\d{2})\s+(won|lost)/.exec(row)?.[1])).toEqual(['2.00', '1.00']);
+    // Enter opens the newest one's result; Esc comes back to the list.
+    a.term.key('Enter');
+    await a.term.waitFor('Stake: 2.00 credits each');
+    a.term.key('Escape');
+    await a.term.waitFor('My battles');
+    a.term.key('Escape');
+    await a.term.waitFor('Welcome aboard');
+    a.term.key('9');
+    screen = await a.term.waitFor('Leaderboard');
+    screen = await a.term.waitFor(b.nickname);
+    expect(screen).toContain(a.nickname);
+    // Two battles between the two: the records add up to 2 wins and 2 losses.
+    const records = [...screen.matchAll(/(\d) \/ (\d)\s*$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(records).toHaveLength(2);
+    expect(records.reduce((sum, [won]) => sum + won!, 0)).toBe(2);
+    expect(records.reduce((sum, [, lost]) => sum + lost!, 0)).toBe(2);
+  }, 60_000);
 });

@@ -6,35 +6,18 @@
  * the same data, and "retry" carries the session on; a server that forgot the session sends the pilot
  * back to login; Ctrl+C leaves cleanly.
  */
-import { execFileSync } from 'node:child_process';
 import { formatCredits, parseCredits } from '@metagameplay/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GameServer, ROOT, TSX } from './helpers/game-server';
-import { TmuxTerminal } from './helpers/tmux-terminal';
-
-function hasTmux(): boolean {
-  try {
-    execFileSync('tmux', ['-V']);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { hasTmux, openConsole as openTerminal, registerPilot } from './helpers/console-session';
+import { GameServer } from './helpers/game-server';
+import type { TmuxTerminal } from './helpers/tmux-terminal';
 
 const server = await GameServer.create(500);
 const servers = [server];
 const terminals: TmuxTerminal[] = [];
 
-function openConsole(name: string, args: string): TmuxTerminal {
-  const term = new TmuxTerminal(name);
-  terminals.push(term);
-  term.start(
-    // CI stays in the environment (CI sets CI=true): the game must still draw every frame on a terminal.
-    `env LANG=en_US.UTF-8 TERM=xterm-256color ${TSX} console/src/main.tsx --server ${server.url} ${args}`,
-    ROOT,
-  );
-  return term;
-}
+const openConsole = (name: string, args: string): TmuxTerminal =>
+  openTerminal(terminals, name, server.url, args);
 
 /** The credits shown on the home screen, in units. */
 function homeCredits(screen: string): number {
@@ -67,25 +50,15 @@ describe.skipIf(!hasTmux())('console game end to end', () => {
     const nickname = `pilot_${Date.now().toString(36)}`;
     const password = 'correct-horse-42';
 
-    // A new pilot: unknown nickname → offer to create → confirm the password. (The first screen waits
-    // for tsx to compile the game, slow when the other test files load both cores.)
+    // A new pilot: a nickname too short is refused; then unknown nickname → offer to create → confirm
+    // the password. (The first screen waits for tsx to compile the game, slow when the other test files
+    // load both cores.)
     await term.waitFor('Nickname:', 90_000);
     await term.type('no');
     term.key('Enter');
     await term.waitFor('A nickname has 3 to 32 characters.');
     term.key('BSpace', 'BSpace');
-    await term.type(nickname);
-    term.key('Enter');
-    await term.waitFor('Password:');
-    await term.type(password);
-    term.key('Enter');
-    await term.waitFor('Create this pilot?');
-    term.key('y');
-    await term.waitFor('Repeat password:');
-    await term.type(password);
-    term.key('Enter');
-    let screen = await term.waitFor(`Welcome aboard, ${nickname}!`);
-    screen = await term.waitFor(/Credits\s+\d/);
+    let screen = await registerPilot(term, nickname, password);
     expect(screen).not.toContain('correct-horse');
     const bonus = loginBonus(screen);
     expect(homeCredits(screen)).toBe(bonus);

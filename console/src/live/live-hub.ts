@@ -2,23 +2,14 @@
  * One place screens subscribe to live events, whichever connection is current: the app opens a new
  * connection at each login and closes it at logout, while a screen's subscription stays put.
  */
-import type { RealtimeConnection, RealtimeEvent, RealtimeEventMap } from '@metagameplay/client';
+import {
+  REALTIME_EVENTS,
+  type RealtimeConnection,
+  type RealtimeEvent,
+  type RealtimeEventMap,
+} from '@metagameplay/client';
 
 type Listener<E extends RealtimeEvent> = (payload: RealtimeEventMap[E]) => void;
-
-const EVENTS: readonly RealtimeEvent[] = [
-  'hello',
-  'presence',
-  'battle.challenge',
-  'battle.resolved',
-  'battle.cancelled',
-  'balance',
-  'error',
-  'unverified',
-  'invalid',
-  'status',
-  'stopped',
-];
 
 export class LiveHub {
   private connection: RealtimeConnection | null = null;
@@ -41,7 +32,7 @@ export class LiveHub {
   attach(connection: RealtimeConnection): void {
     this.detach();
     this.connection = connection;
-    this.unsubscribe = EVENTS.map((event) =>
+    this.unsubscribe = REALTIME_EVENTS.map((event) =>
       connection.on(event, (payload) => {
         for (const listener of this.listeners.get(event) ?? [])
           (listener as (p: typeof payload) => void)(payload);

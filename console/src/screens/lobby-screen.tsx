@@ -12,8 +12,8 @@ import { Row } from '../components/table';
 import { useGame } from '../game-context';
 import { useNow } from '../hooks/use-now';
 import { useRefState } from '../hooks/use-ref-state';
+import { stakeFieldKey } from '../logic/stake-input';
 import {
-  editSearch,
   failureMessage,
   lobbyAfterPresence,
   parseStake,
@@ -106,14 +106,13 @@ export function LobbyScreen() {
       const current = modeRef.current;
       if (current.kind === 'stake') {
         if (key.escape) return setMode({ kind: 'list' });
-        if (key.return) {
-          const stake = parseStake(current.text);
-          if (!stake.ok) return setNotice({ text: t.battles.badStake, tone: 'bad' });
-          setNotice(null);
-          void challenge(current.pilot, stake.units);
-          return;
-        }
-        setMode({ ...current, text: editSearch(current.text, input, key) });
+        const field = stakeFieldKey(current.text, input, key);
+        setMode({ ...current, text: field.text });
+        if (!field.submit) return;
+        const stake = parseStake(field.text);
+        if (!stake.ok) return setNotice({ text: t.battles.badStake, tone: 'bad' });
+        setNotice(null);
+        void challenge(current.pilot, stake.units);
         return;
       }
       if (current.kind === 'waiting') {

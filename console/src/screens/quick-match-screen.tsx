@@ -10,7 +10,8 @@ import { StakeField } from '../components/stake-field';
 import { useGame } from '../game-context';
 import { useNow } from '../hooks/use-now';
 import { useRefState } from '../hooks/use-ref-state';
-import { editSearch, failureMessage, formatClock, parseStake, secondsSince } from '@metagameplay/game';
+import { failureMessage, formatClock, parseStake, secondsSince } from '@metagameplay/game';
+import { stakeFieldKey } from '../logic/stake-input';
 
 type Mode =
   | { kind: 'stake'; text: string }
@@ -52,14 +53,13 @@ export function QuickMatchScreen() {
       }
       if (current.kind !== 'stake') return;
       if (key.escape) return game.go('home');
-      if (key.return) {
-        const stake = parseStake(current.text);
-        if (!stake.ok) return setNotice({ text: t.battles.badStake, tone: 'bad' });
-        setNotice(null);
-        void join(stake.units);
-        return;
-      }
-      setMode({ kind: 'stake', text: editSearch(current.text, input, key) });
+      const field = stakeFieldKey(current.text, input, key);
+      setMode({ kind: 'stake', text: field.text });
+      if (!field.submit) return;
+      const stake = parseStake(field.text);
+      if (!stake.ok) return setNotice({ text: t.battles.badStake, tone: 'bad' });
+      setNotice(null);
+      void join(stake.units);
     },
     { isActive: game.inputActive },
   );

@@ -15,7 +15,7 @@ export function ResultScreen() {
 
   useInput(
     (input, key) => {
-      if (key.escape || key.return || input.toLowerCase() === 'q' || input === 'й') game.go('home');
+      if (key.escape || key.return || input.toLowerCase() === 'q' || input === 'й') game.go(game.resultBack);
     },
     { isActive: game.inputActive },
   );

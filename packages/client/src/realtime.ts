@@ -129,6 +129,24 @@ export interface RealtimeEventMap {
 }
 
 export type RealtimeEvent = keyof RealtimeEventMap;
+
+/** One key per event, so the compiler says when an event is added to the map and not here. */
+const EVERY_EVENT: { readonly [E in RealtimeEvent]: null } = {
+  hello: null,
+  presence: null,
+  'battle.challenge': null,
+  'battle.resolved': null,
+  'battle.cancelled': null,
+  balance: null,
+  error: null,
+  unverified: null,
+  invalid: null,
+  status: null,
+  stopped: null,
+};
+
+/** Every event a connection emits: for code that forwards or records them all. */
+export const REALTIME_EVENTS = Object.keys(EVERY_EVENT) as readonly RealtimeEvent[];
 type Listener<E extends RealtimeEvent> = (payload: RealtimeEventMap[E]) => void;
 
 const DEFAULT_RECONNECT: ReconnectPolicy = { baseDelayMs: 500, maxDelayMs: 15_000 };

@@ -9,6 +9,7 @@ import {
   ApiClient,
   connect,
   headerAuthSockets,
+  REALTIME_EVENTS,
   type RealtimeConnection,
   type RealtimeEvent,
   type RealtimeEventMap,
@@ -56,19 +57,7 @@ function open(options: Partial<RealtimeOptions> = {}) {
     random: () => 0.5,
     ...options,
   });
-  for (const name of [
-    'hello',
-    'presence',
-    'battle.challenge',
-    'battle.resolved',
-    'battle.cancelled',
-    'balance',
-    'error',
-    'unverified',
-    'invalid',
-    'status',
-    'stopped',
-  ] as const) {
+  for (const name of REALTIME_EVENTS) {
     c.on(name, (payload) => events.push([name, payload] as never));
   }
   connection = c;
