@@ -480,7 +480,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes, one Postgres, one Re
           body: { price },
         });
         expect(patched.status, patched.text).toBe(200);
-        expect((await catalogOf(c)).find((item) => item.id === target.id)?.price, `round ${round}`).toBe(price);
+        expect((await catalogOf(c)).find((item) => item.id === target.id)?.price, `round ${round}`).toBe(
+          price,
+        );
         expect((await call(writer, 'POST', api('/auth/logout'), { token })).status).toBe(204);
         expect((await call(c, 'GET', api('/me'), { token })).status, `round ${round}`).toBe(401);
       }

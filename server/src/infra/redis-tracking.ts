@@ -146,9 +146,10 @@ export class LocalCopies {
   }
 
   /**
-   * Resolves true once every invalidation Redis queued for us before this call has been applied (see the
-   * ordering argument at the top): lookup() may then be trusted for a read that began before the call.
-   * False when it cannot be known; the caller then reads Redis and must not use any copy.
+   * Resolves true once every invalidation Redis queued for us before it executed a PING sent after this
+   * call has been applied (see the ordering argument at the top): lookup() then reflects every write
+   * acknowledged, to anyone, before this call. False when that cannot be known; the caller then reads
+   * Redis and must not use any copy.
    */
   fence(): Promise<boolean> {
     if (!this.active) return Promise.resolve(false);

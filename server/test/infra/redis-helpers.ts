@@ -169,7 +169,10 @@ export class RedisRelay {
   static async start(redisUrl: string): Promise<RedisRelay> {
     const target = new URL(redisUrl);
     let relay: RedisRelay | null = null;
-    const server = createServer((client) => relay?.#relay(client, target));
+    const server = createServer((client) => {
+      if (relay) relay.#relay(client, target);
+      else client.destroy();
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
