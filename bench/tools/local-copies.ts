@@ -7,8 +7,9 @@
  *    connection shared by the reads of one event-loop turn) and then answered from memory.
  * The workload is a warm shop page read as ShopService.page does it: get the catalog version, then the
  * page under it (two dependent gets, a 900-byte value), by `concurrency` loops at once. Reported per
- * round: reads/s (pages), Node CPU per page (process.cpuUsage), Redis commands per page and Redis CPU
- * per page (INFO commandstats / INFO cpu deltas: the shared Redis may be busy with others too).
+ * round: reads/s (pages), Node CPU per page (process.cpuUsage), Redis calls per page (INFO commandstats:
+ * a script counts once plus once per command it runs, so a scripted get is 3) and Redis CPU per page
+ * (INFO cpu; both are deltas of the whole Redis, which others may be using too).
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
                 7,
               )} pages/s  node ${r.nodeCpuUs.toFixed(1).padStart(5)} µs/page  redis ${r.redisCommands
               .toFixed(2)
-              .padStart(5)} cmd/page ${r.redisCpuUs.toFixed(1).padStart(5)} µs/page`,
+              .padStart(5)} calls/page ${r.redisCpuUs.toFixed(1).padStart(5)} µs/page`,
           );
         }
       }
