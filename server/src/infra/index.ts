@@ -4,7 +4,8 @@
  *
  * With Redis a node opens four connections: one for commands (rate limits, publish), one that Redis
  * dedicates to subscriptions, and the cache's own two: its commands, with client-side caching tracking
- * on (redis-tracking.ts), and the connection Redis sends that tracking's invalidation messages to. Nothing here waits for Redis: start-up succeeds while Redis is down,
+ * on (redis-tracking.ts), and the connection Redis sends that tracking's invalidation messages to (and
+ * that the cache's read fences PING). Nothing here waits for Redis: start-up succeeds while Redis is down,
  * the components behave as documented for an outage, and they recover when it comes back.
  */
 import { type Cache, MemoryCache } from './cache.js';
@@ -93,9 +94,13 @@ export function createInfra(options: InfraOptions = {}): Infra {
       keyPrefix,
       onError,
       ownsClient: true,
-      // Local copies kept coherent by Redis invalidations (redis-tracking.ts) are switched off: a catalog
-      // edit on one node was still served from the other node's copy by the next request there (seen in
-      // 3 of 6 runs of multi-node.test.ts on Node 22). Every read goes to Redis until that race is closed.
+      // Local copies kept coherent by Redis invalidations (redis-tracking.ts). A copy is used only after a
+      // fence on this connection (a PING answered behind every invalidation queued before it), so a write
+      // acknowledged on any node is never followed by a stale read here.
+      invalidations: createRedisClient(redisUrl, {
+        ...clientOptions,
+        connectionName: 'metagameplay-invalidations',
+      }),
     },
   );
   const bus = new RedisEventBus({ pub: commands, sub, keyPrefix, onError });

@@ -28,7 +28,10 @@
  * computed inside the scripts).
  *
  * Local copies (with the `invalidations` option, Redis >= 6): reads are served from process memory when
- * nothing changed, kept coherent by Redis client-side caching (see redis-tracking.ts). The client passed
+ * nothing changed, kept coherent by Redis client-side caching (see redis-tracking.ts). A copy is used only
+ * after a fence (a PING on the invalidation connection, shared by the reads of one event-loop turn) that
+ * proves every invalidation of a write acknowledged before the read was applied: a read never returns a
+ * value older than a write whose answer anyone had when the read began. The client passed
  * in is then this cache's own (tracking is per connection). A read that has no copy reads the generation
  * (kept as a copy too) and then the data key with plain GET + PTTL, so Redis tracks exactly the keys read;
  * a changed generation drops every copy, a changed data key its own copy, a lost connection all of them.
@@ -147,10 +150,23 @@ export class RedisCache implements Cache {
     if (!this.#usable()) return null;
     const local = this.#local;
     if (local?.active) {
-      const copy = local.lookup(key);
-      if (copy) return copy.value;
-      const read = await this.#readThrough(local, key);
-      if (read !== undefined) return read;
+      // A copy (of the key, or of the generation the key is read under) is used only after a fence, which
+      // makes sure every invalidation of writes acknowledged before this call has been applied; with
+      // neither, both are read from Redis now, which is fresh as it is.
+      let generation: string | null | undefined;
+      if (local.holds(key) || local.holds(GENERATION_SLOT)) {
+        if (await local.fence()) {
+          const copy = local.lookup(key);
+          if (copy) return copy.value;
+          generation = local.lookup(GENERATION_SLOT)?.value;
+        } else {
+          generation = null; // no copy can be trusted now: straight to the script below
+        }
+      }
+      if (generation !== null && local.active) {
+        const read = await this.#readThrough(local, key, generation);
+        if (read !== undefined) return read;
+      }
     }
     try {
       const value = await GET.run(this.#client, [this.#genKey], [this.#dataPrefix, key]);
@@ -282,14 +298,18 @@ export class RedisCache implements Cache {
   }
 
   /**
-   * A read that may be kept as a local copy: the generation (from its copy, or read and kept), then the
-   * data key under it with GET + PTTL in one round trip. Undefined when it cannot be done this way (no
+   * A read that may be kept as a local copy: the generation (from its copy, checked by a fence the caller
+   * passed, or read and kept), then the data key under it with GET + PTTL in one round trip. Undefined when it cannot be done this way (no
    * generation yet, or it changed while being read): the caller then reads through the script.
    */
-  async #readThrough(local: LocalCopies, key: string): Promise<string | null | undefined> {
+  async #readThrough(
+    local: LocalCopies,
+    key: string,
+    fencedGeneration: string | undefined,
+  ): Promise<string | null | undefined> {
     try {
-      let generation = local.lookup(GENERATION_SLOT)?.value;
-      if (generation === undefined || generation === null) {
+      let generation = fencedGeneration;
+      if (generation === undefined) {
         const genRead = local.begin(GENERATION_SLOT);
         const value = await this.#client.get(this.#genKey);
         local.end(genRead, value);

@@ -9,12 +9,37 @@
  * drops every copy before the next read (a key changed while we were not listening would never be
  * reported), and tracking is set up again on the new connection(s) before copies are kept again.
  *
+ * The read fence: why a copy is never stale. An invalidation travels on a different connection (and so a
+ * different socket, read by a different event-loop callback) than the reply to the write that caused it,
+ * so hearing it "soon" is not enough: a client that got the writer's answer on node A and asks node B
+ * next can reach B before B has read the invalidation from its socket (seen in the multi-node test, and
+ * with a slow link it is certain). So a copy is used only after a fence: a PING sent on the invalidation
+ * connection after the read began, and answered.
+ *  1. A write W acknowledged to anyone before the read R began was executed by Redis before R began
+ *     (Redis answers after executing), and while executing W (before it runs any other command) Redis
+ *     queued the invalidation of every key W changed on the invalidation connection of each node that
+ *     has the key tracked — that is, of each node that read it since its last invalidation.
+ *  2. The PING is written after R began, so Redis executes it after W, and queues the PONG on that same
+ *     connection behind W's invalidation. Redis writes a connection's replies in order, TCP delivers them
+ *     in order, and ioredis parses them in order, emitting each invalidation synchronously before it
+ *     resolves the PING that follows it.
+ *  3. So when the PONG is seen, the copy W invalidated is gone (or the read that would have made it was
+ *     marked spoiled while in flight and was not kept), and R reads Redis instead. A copy still there was
+ *     read by a GET that Redis executed at some time g, with no write to its key between g and the PING:
+ *     its value is the key's value when the PING ran, which is after R began.
+ * Reads share fences: every read that asks in the same turn of the event loop waits for one PING, sent in
+ * that turn's check phase (setImmediate), so under load a PING covers many reads. A fence is cheaper
+ * than the read it replaces (a PING on an idle connection, against a Lua script per key), but it is a
+ * round trip: it saves Redis and Node work, not latency.
+ * A fence fails (and the read goes to Redis) when the invalidation connection is not up or tracking is
+ * off, when the connection was lost while the PING was out (its invalidations may be lost), or when the
+ * PING is not answered in time: then the connection is presumed dead, every copy is dropped, the
+ * connection is reset, and no copy is used until tracking is set up again on the new one.
+ *
  * Races: a read whose key is reported changed while the read is in flight is not kept (it may hold the
  * old value), and a clear() (connection loss, flush, generation change) discards every read in flight.
- * The one window left is inherent to the mechanism: between Redis applying a write and this process
- * reading the invalidation from its socket, a copy is still served. Redis queues the invalidation before
- * it answers the writer, so a client that got the writer's answer and then asks this node finds the
- * invalidation already waiting in this node's socket, ahead of its own request.
+ * A copy expires no later than its key does in Redis: its time to live counts from when its read was
+ * sent, not answered.
  */
 import { isReady, type Redis } from './redis.js';
 
@@ -29,6 +54,14 @@ interface Copy {
 export interface PendingRead {
   key: string;
   spoiled: boolean;
+  /** When the read was sent: the key's time to live counts from here (never past Redis's own expiry). */
+  sentAt: number;
+}
+
+/** Reads waiting for the next fence (one PING). */
+interface FenceBatch {
+  promise: Promise<boolean>;
+  resolve: (ok: boolean) => void;
 }
 
 export interface LocalCopiesOptions {
@@ -63,6 +96,8 @@ export class LocalCopies {
   #losses = 0;
   #settingUp = false;
   #closed = false;
+  /** The fence that reads asking now will wait for; its PING is not sent yet. */
+  #nextFence: FenceBatch | null = null;
   readonly #onReady = (): void => void this.#setUp();
   readonly #onDataClose = (): void => this.#lost();
   readonly #onInvalidationsClose = (): void => {
@@ -105,10 +140,35 @@ export class LocalCopies {
     return copy;
   }
 
+  /** True when there is a copy of `key` that lookup() could return after a fence. */
+  holds(key: string): boolean {
+    return this.active && this.#copies.has(key);
+  }
+
+  /**
+   * Resolves true once every invalidation Redis queued for us before it executed a PING sent after this
+   * call has been applied (see the ordering argument at the top): lookup() then reflects every write
+   * acknowledged, to anyone, before this call. False when that cannot be known; the caller then reads
+   * Redis and must not use any copy.
+   */
+  fence(): Promise<boolean> {
+    if (!this.active) return Promise.resolve(false);
+    if (this.#nextFence) return this.#nextFence.promise;
+    let resolve: (ok: boolean) => void = () => {};
+    const promise = new Promise<boolean>((r) => {
+      resolve = r;
+    });
+    const batch: FenceBatch = { promise, resolve };
+    this.#nextFence = batch;
+    // Sent after everything this turn of the event loop does, so it covers every read asked for in it.
+    setImmediate(() => this.#sendFence(batch));
+    return promise;
+  }
+
   /** Call before sending a read whose answer may be kept; null when copies are off. */
   begin(key: string): PendingRead | null {
     if (!this.active) return null;
-    const read: PendingRead = { key, spoiled: false };
+    const read: PendingRead = { key, spoiled: false, sentAt: this.#now() };
     let set = this.#pending.get(key);
     if (!set) {
       set = new Set();
@@ -128,8 +188,7 @@ export class LocalCopies {
     set?.delete(read);
     if (set?.size === 0) this.#pending.delete(read.key);
     if (read.spoiled || value === undefined || !this.active) return;
-    const now = this.#now();
-    const expiresAt = now + (ttlMs > 0 ? Math.min(ttlMs, this.#maxAgeMs) : this.#maxAgeMs);
+    const expiresAt = read.sentAt + (ttlMs > 0 ? Math.min(ttlMs, this.#maxAgeMs) : this.#maxAgeMs);
     this.#copies.delete(read.key);
     this.#copies.set(read.key, { value, expiresAt });
     if (this.#copies.size > this.#maxEntries) {
@@ -159,6 +218,8 @@ export class LocalCopies {
     if (this.#closed) return;
     this.#closed = true;
     this.clear();
+    this.#nextFence?.resolve(false);
+    this.#nextFence = null;
     this.#data.off('ready', this.#onReady);
     this.#data.off('close', this.#onDataClose);
     this.#invalidations.off('ready', this.#onReady);
@@ -174,6 +235,29 @@ export class LocalCopies {
     this.#losses += 1;
     this.#tracking = false;
     this.clear();
+  }
+
+  #sendFence(batch: FenceBatch): void {
+    if (this.#nextFence === batch) this.#nextFence = null;
+    if (!this.active) {
+      batch.resolve(false);
+      return;
+    }
+    // A loss while the PING is out may have cost invalidations queued before it: the fence then fails.
+    const losses = this.#losses;
+    this.#invalidations.ping().then(
+      () => batch.resolve(losses === this.#losses && this.active),
+      (err: unknown) => {
+        batch.resolve(false);
+        if (losses !== this.#losses || this.#closed || !isReady(this.#invalidations)) return;
+        // Up but not answering (a command timeout): invalidations may be stuck behind the PING, so no copy
+        // can be trusted. Drop them all and reconnect; copies come back once tracking is set up again.
+        this.#onError(err);
+        this.#redirectId = null;
+        this.#lost();
+        this.#invalidations.disconnect(true);
+      },
+    );
   }
 
   /** Subscribes the invalidation connection (if needed) and turns tracking on for the data connection. */

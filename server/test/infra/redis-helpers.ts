@@ -5,6 +5,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedisClient, type Redis } from '../../src/infra/redis.js';
@@ -133,5 +134,105 @@ export class PrivateRedis {
   async destroy(): Promise<void> {
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A TCP relay in front of a Redis, for the connections a test wants to slow down or cut: what Redis sends
+ * reaches the client `delayMs` late (in order; what the client sends goes straight through), `hold()`
+ * keeps it back until `release()`, and `cut()` closes every relayed connection at once. A late or held
+ * link is how a test forces "the invalidation arrives after the next request" deterministically.
+ */
+export class RedisRelay {
+  /** Added to every chunk Redis sends, from when the relay receives it. */
+  delayMs = 0;
+  #held = false;
+  readonly #links = new Set<{ client: Socket; upstream: Socket; pump: () => void }>();
+
+  private constructor(
+    readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(redisUrl: string): Promise<RedisRelay> {
+    const target = new URL(redisUrl);
+    let relay: RedisRelay | null = null;
+    const server = createServer((client) => {
+      if (relay) relay.#relay(client, target);
+      else client.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    relay = new RedisRelay(server, address.port);
+    return relay;
+  }
+
+  /** Keeps back everything Redis sends from now on, on every relayed connection. */
+  hold(): void {
+    this.#held = true;
+  }
+
+  /** Lets what was held go (still `delayMs` late from its arrival), and what comes after. */
+  release(): void {
+    this.#held = false;
+    for (const link of this.#links) link.pump();
+  }
+
+  /** Closes every relayed connection, as a network failure would. */
+  cut(): void {
+    for (const link of this.#links) {
+      link.client.destroy();
+      link.upstream.destroy();
+    }
+    this.#links.clear();
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  #relay(client: Socket, target: URL): void {
+    const upstream = connect(Number(target.port || 6379), target.hostname);
+    const queue: { at: number; chunk: Buffer }[] = [];
+    let timer: NodeJS.Timeout | null = null;
+    const pump = (): void => {
+      if (timer) return;
+      while (queue.length > 0 && !this.#held) {
+        const next = queue[0]!;
+        const wait = next.at - Date.now();
+        if (wait > 0) {
+          timer = setTimeout(() => {
+            timer = null;
+            pump();
+          }, wait);
+          return;
+        }
+        queue.shift();
+        client.write(next.chunk);
+      }
+    };
+    const link = { client, upstream, pump };
+    this.#links.add(link);
+    const end = (): void => {
+      if (timer) clearTimeout(timer);
+      this.#links.delete(link);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('data', (chunk: Buffer) => upstream.write(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      queue.push({ at: Date.now() + this.delayMs, chunk });
+      pump();
+    });
+    for (const socket of [client, upstream]) {
+      socket.on('error', end);
+      socket.on('close', end);
+    }
   }
 }
