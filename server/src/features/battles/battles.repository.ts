@@ -31,16 +31,16 @@ export async function listBattles(
   after: readonly [string, string] | null,
   limit: number,
 ): Promise<BattleListRow[]> {
+  // Two statements rather than one with `$2 IS NULL OR …`, so each plan seeks its index range.
   const page = (role: 'challenger_id' | 'opponent_id') => `
-    (SELECT * FROM battles WHERE ${role} = $1
-       AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
-     ORDER BY created_at DESC, id DESC LIMIT $4)`;
+    (SELECT * FROM battles WHERE ${role} = $1${after ? ' AND (created_at, id) < ($3::timestamptz, $4::uuid)' : ''}
+     ORDER BY created_at DESC, id DESC LIMIT $2)`;
   return database.query<BattleListRow>({
-    name: 'battles_list',
+    name: after ? 'battles_list_after' : 'battles_list',
     text: `SELECT mg_battle_json(b) AS battle, mg_iso(b.created_at) AS at
            FROM (${page('challenger_id')} UNION ALL ${page('opponent_id')}) b
-           ORDER BY b.created_at DESC, b.id DESC LIMIT $4`,
-    values: [playerId, after?.[0] ?? null, after?.[1] ?? null, limit],
+           ORDER BY b.created_at DESC, b.id DESC LIMIT $2`,
+    values: after ? [playerId, limit, after[0], after[1]] : [playerId, limit],
   });
 }
 
@@ -75,21 +75,33 @@ export function leaderboard(
   after: readonly [number, string] | null,
   limit: number,
 ): Promise<LeaderboardRow[]> {
+  const columns = 'p.id, p.nickname, p.rating, mg_power(p.id) AS power, p.wins, p.losses';
+  if (!after) {
+    return database.query<LeaderboardRow>({
+      name: 'battles_leaderboard',
+      text: `SELECT row_number() OVER (ORDER BY p.rating DESC, p.id) AS rank, ${columns}
+             FROM (SELECT * FROM players ORDER BY rating DESC, id LIMIT $1) p
+             ORDER BY p.rating DESC, p.id`,
+      values: [limit],
+    });
+  }
+  // After (rating, id) in the order (rating desc, id): the rest of that rating, then the lower ratings;
+  // each part is one range of players_rating_idx.
   return database.query<LeaderboardRow>({
-    name: 'battles_leaderboard',
+    name: 'battles_leaderboard_after',
     text: `
       WITH page AS (
-        SELECT id, nickname, rating, wins, losses FROM players
-        WHERE $1::int IS NULL OR rating < $1::int OR (rating = $1::int AND id > $2::uuid)
-        ORDER BY rating DESC, id LIMIT $3
+        SELECT * FROM (
+          (SELECT * FROM players WHERE rating = $1 AND id > $2 ORDER BY id LIMIT $3)
+          UNION ALL
+          (SELECT * FROM players WHERE rating < $1 ORDER BY rating DESC, id LIMIT $3)
+        ) u ORDER BY rating DESC, id LIMIT $3
       ), before AS (
-        SELECT count(*) AS n FROM players
-        WHERE $1::int IS NOT NULL AND (rating > $1::int OR (rating = $1::int AND id <= $2::uuid))
+        SELECT count(*) AS n FROM players WHERE rating > $1 OR (rating = $1 AND id <= $2)
       )
-      SELECT before.n + row_number() OVER (ORDER BY p.rating DESC, p.id) AS rank,
-             p.id, p.nickname, p.rating, mg_power(p.id) AS power, p.wins, p.losses
+      SELECT before.n + row_number() OVER (ORDER BY p.rating DESC, p.id) AS rank, ${columns}
       FROM page p, before
       ORDER BY p.rating DESC, p.id`,
-    values: [after?.[0] ?? null, after?.[1] ?? null, limit],
+    values: [after[0], after[1], limit],
   });
 }
