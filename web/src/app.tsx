@@ -5,12 +5,12 @@
  */
 import { type ApiClient, type CheckedBattle, connect, type RealtimeConnection } from '@metagameplay/client';
 import {
+  incomingAfterEvent,
+  incomingFromHello,
   type Lang,
   messages,
   RequestGate,
   webMessages,
-  withIncoming,
-  withoutBattle,
 } from '@metagameplay/game';
 import type { PrivatePlayer, SessionResponse } from '@metagameplay/protocol';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -137,22 +137,17 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
     const offs = [
       connection.on('hello', (hello) => {
         updatePlayer({ ...hello.player, balance: hello.balance });
-        setIncoming(
-          hello.pendingChallenges.reduce<readonly CheckedBattle[]>(
-            (list, b) => withIncoming(list, b, me),
-            [],
-          ),
-        );
+        setIncoming(incomingFromHello(hello.pendingChallenges, me));
       }),
       connection.on('balance', ({ balance }) => updatePlayer({ balance })),
       connection.on('battle.challenge', ({ battle }) =>
-        setIncoming((list) => withIncoming(list, battle, me)),
+        setIncoming((list) => incomingAfterEvent(list, battle, me)),
       ),
       connection.on('battle.cancelled', ({ battle }) =>
-        setIncoming((list) => withoutBattle(list, battle.id)),
+        setIncoming((list) => incomingAfterEvent(list, battle, me)),
       ),
       connection.on('battle.resolved', ({ battle }) => {
-        setIncoming((list) => withoutBattle(list, battle.id));
+        setIncoming((list) => incomingAfterEvent(list, battle, me));
         const texts = webTextsRef.current;
         setNotice({
           text: texts.battle.resolvedToast(battle.winnerId === me),
@@ -215,7 +210,7 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
       {session !== null && (
         <ChallengeToasts
           incoming={incoming}
-          onAnswered={(id) => setIncoming((list) => withoutBattle(list, id))}
+          onAnswered={(id) => setIncoming((list) => list.filter((b) => b.id !== id))}
         />
       )}
       <NoticeToast notice={notice} onClose={closeNotice} />

@@ -3,7 +3,7 @@
  * change, the rounds played out as a short animation, and the fairness proof — "verified ✓" when the
  * client's own `verifyBattle` re-check agrees, with the seeds shown so anyone can redo it by hand.
  */
-import { battleSide, percent } from '@metagameplay/game';
+import { battleView, formatOdds, signedCredits, signedNumber } from '@metagameplay/game';
 import type { CheckedBattle } from '@metagameplay/client';
 import { type BattleRound, battleRounds, formatCredits } from '@metagameplay/protocol';
 import { useEffect, useState } from 'react';
@@ -88,7 +88,7 @@ export function BattleScreen(props: { id: string }) {
     );
   }
 
-  const side = battleSide(battle, player.id);
+  const side = battleView(battle, player.id);
   const opponent = names.get(side.opponentId) ?? '…';
   const last = rounds[Math.min(shown, rounds.length) - 1];
   const hp = (who: 'challenger' | 'opponent'): number =>
@@ -130,7 +130,7 @@ export function BattleScreen(props: { id: string }) {
       <dl className="stats">
         <div className="stat cyan">
           <dt>{w.battle.odds}</dt>
-          <dd>{side.myChance === null ? '—' : percent(side.myChance)}</dd>
+          <dd>{side.myOdds === null ? '—' : formatOdds(side.myOdds)}</dd>
         </div>
         <div className="stat gold">
           <dt>{w.battle.stakeLabel}</dt>
@@ -138,17 +138,11 @@ export function BattleScreen(props: { id: string }) {
         </div>
         <div className="stat green">
           <dt>{w.battle.credits}</dt>
-          <dd>{side.net > 0 ? `+${formatCredits(side.net)}` : formatCredits(side.net)}</dd>
+          <dd>{signedCredits(side.creditsDelta)}</dd>
         </div>
         <div className="stat violet">
           <dt>{w.battle.ratingChange}</dt>
-          <dd>
-            {side.ratingDelta === null
-              ? '—'
-              : side.ratingDelta > 0
-                ? `+${side.ratingDelta}`
-                : side.ratingDelta}
-          </dd>
+          <dd>{side.ratingDelta === null ? '—' : signedNumber(side.ratingDelta)}</dd>
         </div>
       </dl>
       {rounds.length > 0 && (
