@@ -45,6 +45,8 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
   const t = messages[lang];
   const w = webMessages[lang];
   const [route, navigate] = useRoute();
+  const routeRef = useRef(route);
+  routeRef.current = route;
   const [session, setSession] = useState<Session | null>(null);
   const [booting, setBooting] = useState(api.token !== null);
   const [loginInfo, setLoginInfo] = useState<string | null>(null);
@@ -143,11 +145,22 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
       connection.on('battle.challenge', ({ battle }) =>
         setIncoming((list) => incomingAfterEvent(list, battle, me)),
       ),
-      connection.on('battle.cancelled', ({ battle }) =>
-        setIncoming((list) => incomingAfterEvent(list, battle, me)),
-      ),
+      connection.on('battle.cancelled', ({ battle }) => {
+        setIncoming((list) => incomingAfterEvent(list, battle, me));
+        // The challenger hears that its challenge was declined or ran out (its own cancel it sees on screen).
+        if (battle.challengerId !== me || isOn(routeRef.current, battle.id)) return;
+        if (battle.status !== 'declined' && battle.status !== 'expired') return;
+        const texts = webTextsRef.current;
+        setNotice({
+          text: texts.battle.closedToast(battle.status),
+          tone: 'info',
+          action: { label: texts.battle.viewChallenge, route: { name: 'battle', id: battle.id } },
+        });
+      }),
       connection.on('battle.resolved', ({ battle }) => {
         setIncoming((list) => incomingAfterEvent(list, battle, me));
+        // Whoever is already looking at the battle (the one who accepted it) needs no notice.
+        if (isOn(routeRef.current, battle.id)) return;
         const texts = webTextsRef.current;
         setNotice({
           text: texts.battle.resolvedToast(battle.winnerId === me),
@@ -216,6 +229,10 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
       <NoticeToast notice={notice} onClose={closeNotice} />
     </GameContext.Provider>
   );
+}
+
+function isOn(route: Route, battleId: string): boolean {
+  return route.name === 'battle' && route.id === battleId;
 }
 
 function routeKey(route: Route): string {

@@ -55,9 +55,9 @@ export function ChallengeToasts(props: {
           >
             <h2 id={`challenge-${battle.id}`}>⚔ {w.battle.incomingTitle}</h2>
             <p>{w.battle.incoming(name, formatCredits(battle.stake))}</p>
-            <p className="countdown">
-              <span className="sr-only">{w.battle.secondsLeft(left)}</span>
-              <span aria-hidden="true">{w.battle.secondsLeft(left)}</span>
+            {/* A timer is not a live region: the alert is read once, not again at every tick. */}
+            <p className="countdown" role="timer">
+              {w.battle.secondsLeft(left)}
             </p>
             <div className="row-actions">
               <button

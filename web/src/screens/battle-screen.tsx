@@ -7,6 +7,7 @@ import { battleView, formatOdds, signedCredits, signedNumber } from '@metagamepl
 import type { CheckedBattle } from '@metagameplay/client';
 import { type BattleRound, battleRounds, formatCredits } from '@metagameplay/protocol';
 import { useEffect, useState } from 'react';
+import { battleFailureMessage } from '../battle-failure';
 import { Screen } from '../components/screen';
 import { ErrorState, Loading } from '../components/states';
 import { useGame, useSession } from '../game-context';
@@ -32,12 +33,13 @@ function roundsOf(battle: CheckedBattle): BattleRound[] {
 }
 
 export function BattleScreen(props: { id: string }) {
-  const { w, battles, gate, realtime } = useGame();
+  const { t, w, battles, gate, realtime, notify } = useGame();
   const { player } = useSession();
   const [battle, setBattle] = useState<CheckedBattle | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [shown, setShown] = useState(0);
   const [attempt, setAttempt] = useState(0);
+  const [cancelling, setCancelling] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -68,6 +70,14 @@ export function BattleScreen(props: { id: string }) {
     const timer = setTimeout(() => setShown((n) => n + 1), ROUND_MS);
     return () => clearTimeout(timer);
   }, [rounds.length, shown]);
+
+  async function cancel(): Promise<void> {
+    setCancelling(true);
+    const outcome = await gate.run(() => battles.cancel(props.id));
+    setCancelling(false);
+    if (outcome.ok) setBattle(outcome.value.battle);
+    else if (!outcome.handled) notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+  }
 
   const names = useNicknames(battle ? [battle.challengerId, battle.opponentId] : []);
   if (battle === null) {
@@ -127,6 +137,13 @@ export function BattleScreen(props: { id: string }) {
       <p className={`headline ${side.won === null ? '' : side.won ? 'good' : 'bad'}`} role="status">
         {finished ? headline : w.battle.round(Math.max(1, shown))}
       </p>
+      {battle.status === 'pending' && side.role === 'challenger' && (
+        <p className="row-actions">
+          <button type="button" className="button ghost" disabled={cancelling} onClick={() => void cancel()}>
+            {w.battle.cancel}
+          </button>
+        </p>
+      )}
       <dl className="stats">
         <div className="stat cyan">
           <dt>{w.battle.odds}</dt>
@@ -153,8 +170,10 @@ export function BattleScreen(props: { id: string }) {
           <ol className="rounds">
             {rounds.slice(0, shown).map((round, index) => (
               <li key={index} className={round.attacker === side.role ? 'mine' : 'theirs'}>
-                {w.battle.round(index + 1)}: {round.attacker === side.role ? player.nickname : opponent} −
-                {round.damage}
+                {w.battle.round(index + 1)}:{' '}
+                {round.attacker === side.role
+                  ? w.battle.hit(player.nickname, opponent, round.damage)
+                  : w.battle.hit(opponent, player.nickname, round.damage)}
               </li>
             ))}
           </ol>
