@@ -10,7 +10,7 @@ import { act } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GameContextValue } from '../src/game-context';
 import { LobbyScreen } from '../src/screens/lobby-screen';
-import { button, PILOT, renderScreen, settle } from './helpers/render';
+import { button, PILOT, type Rendered, renderScreen, settle } from './helpers/render';
 
 const OTHER = '00000000-0000-4000-8000-00000000000c';
 const BATTLE_ID = '00000000-0000-4000-8000-0000000000b1';
@@ -56,6 +56,20 @@ function fakeRealtime() {
   return { realtime, emit };
 }
 
+async function openLobby(
+  battles: object,
+  socket: ReturnType<typeof fakeRealtime>,
+  navigate: GameContextValue['navigate'],
+): Promise<Rendered> {
+  const view = await renderScreen(
+    <LobbyScreen />,
+    {},
+    { battles: battles as GameContextValue['battles'], realtime: socket.realtime, navigate },
+  );
+  await settle();
+  return view;
+}
+
 async function joinQueue(container: HTMLElement): Promise<void> {
   await act(async () => button(container, 'Find a match').click());
   const dialog = container.querySelector('dialog');
@@ -88,16 +102,7 @@ describe('LobbyScreen quick match', () => {
 
   it('opens the result when the pair is resolved before the join is answered', async () => {
     const { battles, navigate, socket, answer } = setup();
-    const view = await renderScreen(
-      <LobbyScreen />,
-      {},
-      {
-        battles: battles as unknown as GameContextValue['battles'],
-        realtime: socket.realtime,
-        navigate,
-      },
-    );
-    await settle();
+    const view = await openLobby(battles, socket, navigate);
     await joinQueue(view.container);
     expect(battles.joinMatchmaking).toHaveBeenCalledWith(0);
 
@@ -113,16 +118,7 @@ describe('LobbyScreen quick match', () => {
 
   it('waits, then leaves; a battle resolved after leaving opens nothing', async () => {
     const { battles, navigate, socket, answer } = setup();
-    const view = await renderScreen(
-      <LobbyScreen />,
-      {},
-      {
-        battles: battles as unknown as GameContextValue['battles'],
-        realtime: socket.realtime,
-        navigate,
-      },
-    );
-    await settle();
+    const view = await openLobby(battles, socket, navigate);
     await joinQueue(view.container);
     await act(async () => answer({ queuedAt: '2026-12-01T00:00:00.000Z', stake: 0 }));
     await settle();
