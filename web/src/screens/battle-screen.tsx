@@ -123,7 +123,7 @@ export function BattleScreen(props: { id: string }) {
             {w.battle.you} · {player.nickname}
           </p>
           <p className="fighter-power">⚡ {side.myPower ?? '—'}</p>
-          <meter min={0} max={100} value={myHp} aria-label={`${player.nickname} HP`} />
+          <meter min={0} max={100} value={myHp} aria-label={w.battle.hitPoints(player.nickname)} />
         </div>
         <p className="versus" aria-hidden="true">
           VS
@@ -131,7 +131,7 @@ export function BattleScreen(props: { id: string }) {
         <div className="fighter them">
           <p className="fighter-name">{opponent}</p>
           <p className="fighter-power">⚡ {side.theirPower ?? '—'}</p>
-          <meter min={0} max={100} value={theirHp} aria-label={`${opponent} HP`} />
+          <meter min={0} max={100} value={theirHp} aria-label={w.battle.hitPoints(opponent)} />
         </div>
       </div>
       <p className={`headline ${side.won === null ? '' : side.won ? 'good' : 'bad'}`} role="status">

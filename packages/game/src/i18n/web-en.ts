@@ -145,6 +145,7 @@ export const webEn = {
     rounds: 'Rounds',
     round: (n: number) => `Round ${n}`,
     hit: (attacker: string, target: string, damage: number) => `${attacker} hits ${target}: −${damage} HP`,
+    hitPoints: (nickname: string) => `${nickname}: hit points`,
     historyHeading: 'Your battles',
     historyEmpty: 'No battles yet. Find an opponent in the lobby!',
     vs: (nickname: string) => `vs ${nickname}`,

@@ -138,6 +138,7 @@ export const webRu: WebMessages = {
     rounds: 'Раунды',
     round: (n) => `Раунд ${n}`,
     hit: (attacker, target, damage) => `${attacker} бьёт ${target}: −${damage} ОЗ`,
+    hitPoints: (nickname) => `${nickname}: очки здоровья`,
     historyHeading: 'Ваши бои',
     historyEmpty: 'Боёв пока нет. Найдите соперника в лобби!',
     vs: (nickname) => `против ${nickname}`,
