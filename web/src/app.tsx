@@ -5,12 +5,12 @@
  */
 import { type ApiClient, type CheckedBattle, connect, type RealtimeConnection } from '@metagameplay/client';
 import {
+  incomingAfterEvent,
+  incomingFromHello,
   type Lang,
   messages,
   RequestGate,
   webMessages,
-  withIncoming,
-  withoutBattle,
 } from '@metagameplay/game';
 import type { PrivatePlayer, SessionResponse } from '@metagameplay/protocol';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -45,6 +45,8 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
   const t = messages[lang];
   const w = webMessages[lang];
   const [route, navigate] = useRoute();
+  const routeRef = useRef(route);
+  routeRef.current = route;
   const [session, setSession] = useState<Session | null>(null);
   const [booting, setBooting] = useState(api.token !== null);
   const [loginInfo, setLoginInfo] = useState<string | null>(null);
@@ -137,22 +139,28 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
     const offs = [
       connection.on('hello', (hello) => {
         updatePlayer({ ...hello.player, balance: hello.balance });
-        setIncoming(
-          hello.pendingChallenges.reduce<readonly CheckedBattle[]>(
-            (list, b) => withIncoming(list, b, me),
-            [],
-          ),
-        );
+        setIncoming(incomingFromHello(hello.pendingChallenges, me));
       }),
       connection.on('balance', ({ balance }) => updatePlayer({ balance })),
       connection.on('battle.challenge', ({ battle }) =>
-        setIncoming((list) => withIncoming(list, battle, me)),
+        setIncoming((list) => incomingAfterEvent(list, battle, me)),
       ),
-      connection.on('battle.cancelled', ({ battle }) =>
-        setIncoming((list) => withoutBattle(list, battle.id)),
-      ),
+      connection.on('battle.cancelled', ({ battle }) => {
+        setIncoming((list) => incomingAfterEvent(list, battle, me));
+        // The challenger hears that its challenge was declined or ran out (its own cancel it sees on screen).
+        if (battle.challengerId !== me || isOn(routeRef.current, battle.id)) return;
+        if (battle.status !== 'declined' && battle.status !== 'expired') return;
+        const texts = webTextsRef.current;
+        setNotice({
+          text: texts.battle.closedToast(battle.status),
+          tone: 'info',
+          action: { label: texts.battle.viewChallenge, route: { name: 'battle', id: battle.id } },
+        });
+      }),
       connection.on('battle.resolved', ({ battle }) => {
-        setIncoming((list) => withoutBattle(list, battle.id));
+        setIncoming((list) => incomingAfterEvent(list, battle, me));
+        // Whoever is already looking at the battle (the one who accepted it) needs no notice.
+        if (isOn(routeRef.current, battle.id)) return;
         const texts = webTextsRef.current;
         setNotice({
           text: texts.battle.resolvedToast(battle.winnerId === me),
@@ -215,12 +223,16 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
       {session !== null && (
         <ChallengeToasts
           incoming={incoming}
-          onAnswered={(id) => setIncoming((list) => withoutBattle(list, id))}
+          onAnswered={(id) => setIncoming((list) => list.filter((b) => b.id !== id))}
         />
       )}
       <NoticeToast notice={notice} onClose={closeNotice} />
     </GameContext.Provider>
   );
+}
+
+function isOn(route: Route, battleId: string): boolean {
+  return route.name === 'battle' && route.id === battleId;
 }
 
 function routeKey(route: Route): string {

@@ -7,7 +7,6 @@
 export * from './game-api';
 export * from './i18n/index';
 export * from './logic/battles';
-export * from './logic/battle';
 export * from './logic/failure';
 export * from './logic/ledger-format';
 export * from './logic/list-browser';

@@ -58,6 +58,9 @@ describe('incoming challenges', () => {
     let list = incomingAfterEvent([], battle({ id: 'b1' }), ME);
     list = incomingAfterEvent(list, battle({ id: 'b2' }), ME);
     expect(list.map((b) => b.id)).toEqual(['b1', 'b2']);
+    // The same challenge told twice (hello after a reconnect, then the event) is listed once.
+    list = incomingAfterEvent(list, battle({ id: 'b2' }), ME);
+    expect(list.map((b) => b.id)).toEqual(['b1', 'b2']);
     list = incomingAfterEvent(list, battle({ id: 'b1', status: 'resolved' }), ME);
     list = incomingAfterEvent(list, battle({ id: 'b2', status: 'expired' }), ME);
     expect(list).toEqual([]);
@@ -70,6 +73,7 @@ describe('incoming challenges', () => {
     expect(secondsLeft('2026-11-30T12:01:00.000Z', at)).toBe(60);
     expect(secondsLeft('2026-11-30T12:01:00.000Z', at + 59_001)).toBe(1);
     expect(secondsLeft('2026-11-30T12:01:00.000Z', at + 61_000)).toBe(0);
+    expect(secondsLeft('not a date', at)).toBe(0);
     const list = [battle({ id: 'old', expiresAt: '2026-11-30T12:00:10.000Z' }), battle({ id: 'new' })];
     expect(liveIncoming(list, at + 20_000).map((b) => b.id)).toEqual(['new']);
   });
@@ -115,6 +119,7 @@ describe('a battle from one side', () => {
 
   it('reads the loser side: odds op/(cp+op), stake lost, rating down', () => {
     expect(battleView(resolved, ME)).toEqual({
+      role: 'opponent',
       won: false,
       opponentId: HER,
       myPower: 1,
@@ -129,6 +134,7 @@ describe('a battle from one side', () => {
 
   it('reads the winner side', () => {
     expect(battleView(resolved, HER)).toMatchObject({
+      role: 'challenger',
       won: true,
       myOdds: 0.75,
       ratingDelta: 12,

@@ -2,7 +2,7 @@
  * Incoming challenges, on whatever screen the pilot is: who, the stake, the seconds left (ticking),
  * accept or decline. Accepting resolves the battle at once and opens its result.
  */
-import { secondsLeft } from '@metagameplay/game';
+import { liveIncoming, secondsLeft } from '@metagameplay/game';
 import type { CheckedBattle } from '@metagameplay/client';
 import { formatCredits } from '@metagameplay/protocol';
 import { useEffect, useState } from 'react';
@@ -39,7 +39,7 @@ export function ChallengeToasts(props: {
     }
   }
 
-  const live = props.incoming.filter((b) => secondsLeft(b.expiresAt, now) > 0);
+  const live = liveIncoming(props.incoming, now);
   if (live.length === 0) return null;
   return (
     <aside className="challenges" aria-label={w.battle.incomingTitle}>
@@ -55,9 +55,9 @@ export function ChallengeToasts(props: {
           >
             <h2 id={`challenge-${battle.id}`}>⚔ {w.battle.incomingTitle}</h2>
             <p>{w.battle.incoming(name, formatCredits(battle.stake))}</p>
-            <p className="countdown">
-              <span className="sr-only">{w.battle.secondsLeft(left)}</span>
-              <span aria-hidden="true">{w.battle.secondsLeft(left)}</span>
+            {/* A timer is not a live region: the alert is read once, not again at every tick. */}
+            <p className="countdown" role="timer">
+              {w.battle.secondsLeft(left)}
             </p>
             <div className="row-actions">
               <button

@@ -3,10 +3,11 @@
  * change, the rounds played out as a short animation, and the fairness proof — "verified ✓" when the
  * client's own `verifyBattle` re-check agrees, with the seeds shown so anyone can redo it by hand.
  */
-import { battleSide, percent } from '@metagameplay/game';
+import { battleView, formatOdds, signedCredits, signedNumber } from '@metagameplay/game';
 import type { CheckedBattle } from '@metagameplay/client';
 import { type BattleRound, battleRounds, formatCredits } from '@metagameplay/protocol';
 import { useEffect, useState } from 'react';
+import { battleFailureMessage } from '../battle-failure';
 import { Screen } from '../components/screen';
 import { ErrorState, Loading } from '../components/states';
 import { useGame, useSession } from '../game-context';
@@ -32,12 +33,13 @@ function roundsOf(battle: CheckedBattle): BattleRound[] {
 }
 
 export function BattleScreen(props: { id: string }) {
-  const { w, battles, gate, realtime } = useGame();
+  const { t, w, battles, gate, realtime, notify } = useGame();
   const { player } = useSession();
   const [battle, setBattle] = useState<CheckedBattle | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [shown, setShown] = useState(0);
   const [attempt, setAttempt] = useState(0);
+  const [cancelling, setCancelling] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -69,6 +71,14 @@ export function BattleScreen(props: { id: string }) {
     return () => clearTimeout(timer);
   }, [rounds.length, shown]);
 
+  async function cancel(): Promise<void> {
+    setCancelling(true);
+    const outcome = await gate.run(() => battles.cancel(props.id));
+    setCancelling(false);
+    if (outcome.ok) setBattle(outcome.value.battle);
+    else if (!outcome.handled) notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+  }
+
   const names = useNicknames(battle ? [battle.challengerId, battle.opponentId] : []);
   if (battle === null) {
     return (
@@ -88,7 +98,7 @@ export function BattleScreen(props: { id: string }) {
     );
   }
 
-  const side = battleSide(battle, player.id);
+  const side = battleView(battle, player.id);
   const opponent = names.get(side.opponentId) ?? '…';
   const last = rounds[Math.min(shown, rounds.length) - 1];
   const hp = (who: 'challenger' | 'opponent'): number =>
@@ -113,7 +123,7 @@ export function BattleScreen(props: { id: string }) {
             {w.battle.you} · {player.nickname}
           </p>
           <p className="fighter-power">⚡ {side.myPower ?? '—'}</p>
-          <meter min={0} max={100} value={myHp} aria-label={`${player.nickname} HP`} />
+          <meter min={0} max={100} value={myHp} aria-label={w.battle.hitPoints(player.nickname)} />
         </div>
         <p className="versus" aria-hidden="true">
           VS
@@ -121,16 +131,23 @@ export function BattleScreen(props: { id: string }) {
         <div className="fighter them">
           <p className="fighter-name">{opponent}</p>
           <p className="fighter-power">⚡ {side.theirPower ?? '—'}</p>
-          <meter min={0} max={100} value={theirHp} aria-label={`${opponent} HP`} />
+          <meter min={0} max={100} value={theirHp} aria-label={w.battle.hitPoints(opponent)} />
         </div>
       </div>
       <p className={`headline ${side.won === null ? '' : side.won ? 'good' : 'bad'}`} role="status">
         {finished ? headline : w.battle.round(Math.max(1, shown))}
       </p>
+      {battle.status === 'pending' && side.role === 'challenger' && (
+        <p className="row-actions">
+          <button type="button" className="button ghost" disabled={cancelling} onClick={() => void cancel()}>
+            {w.battle.cancel}
+          </button>
+        </p>
+      )}
       <dl className="stats">
         <div className="stat cyan">
           <dt>{w.battle.odds}</dt>
-          <dd>{side.myChance === null ? '—' : percent(side.myChance)}</dd>
+          <dd>{side.myOdds === null ? '—' : formatOdds(side.myOdds)}</dd>
         </div>
         <div className="stat gold">
           <dt>{w.battle.stakeLabel}</dt>
@@ -138,17 +155,11 @@ export function BattleScreen(props: { id: string }) {
         </div>
         <div className="stat green">
           <dt>{w.battle.credits}</dt>
-          <dd>{side.net > 0 ? `+${formatCredits(side.net)}` : formatCredits(side.net)}</dd>
+          <dd>{signedCredits(side.creditsDelta)}</dd>
         </div>
         <div className="stat violet">
           <dt>{w.battle.ratingChange}</dt>
-          <dd>
-            {side.ratingDelta === null
-              ? '—'
-              : side.ratingDelta > 0
-                ? `+${side.ratingDelta}`
-                : side.ratingDelta}
-          </dd>
+          <dd>{side.ratingDelta === null ? '—' : signedNumber(side.ratingDelta)}</dd>
         </div>
       </dl>
       {rounds.length > 0 && (
@@ -159,8 +170,10 @@ export function BattleScreen(props: { id: string }) {
           <ol className="rounds">
             {rounds.slice(0, shown).map((round, index) => (
               <li key={index} className={round.attacker === side.role ? 'mine' : 'theirs'}>
-                {w.battle.round(index + 1)}: {round.attacker === side.role ? player.nickname : opponent} −
-                {round.damage}
+                {w.battle.round(index + 1)}:{' '}
+                {round.attacker === side.role
+                  ? w.battle.hit(player.nickname, opponent, round.damage)
+                  : w.battle.hit(opponent, player.nickname, round.damage)}
               </li>
             ))}
           </ol>

@@ -1,5 +1,5 @@
 /** The pilot's battles, newest first: opponent, stake, outcome, verified; each opens its result. */
-import { battleSide } from '@metagameplay/game';
+import { battleView } from '@metagameplay/game';
 import type { CheckedBattle } from '@metagameplay/client';
 import { formatCredits } from '@metagameplay/protocol';
 import { useEffect } from 'react';
@@ -19,7 +19,7 @@ export function BattlesScreen() {
     return { items: page.battles, nextCursor: page.nextCursor };
   });
   useEffect(() => list.reset(), []);
-  const names = useNicknames(list.state.items.map((b) => battleSide(b, player.id).opponentId));
+  const names = useNicknames(list.state.items.map((b) => battleView(b, player.id).opponentId));
 
   return (
     <Screen heading={w.battle.historyHeading} wide>
@@ -28,21 +28,21 @@ export function BattlesScreen() {
         empty={w.battle.historyEmpty}
         label={w.battle.historyHeading}
         row={(battle) => {
-          const side = battleSide(battle, player.id);
+          const view = battleView(battle, player.id);
           const outcome =
-            side.won === null
+            view.won === null
               ? w.battle.status[battle.status]
-              : side.won
+              : view.won
                 ? w.battle.victory
                 : w.battle.defeat;
           return (
             <li
               key={battle.id}
-              className={`row battle-row ${side.won === null ? '' : side.won ? 'credit' : 'debit'}`}
+              className={`row battle-row ${view.won === null ? '' : view.won ? 'credit' : 'debit'}`}
             >
-              <span className="battle-vs">{w.battle.vs(names.get(side.opponentId) ?? '…')}</span>
+              <span className="battle-vs">{w.battle.vs(names.get(view.opponentId) ?? '…')}</span>
               <span className="battle-outcome">{outcome}</span>
-              <span className="item-price">{formatCredits(side.stake)}</span>
+              <span className="item-price">{formatCredits(view.stake)}</span>
               <span className="item-action">
                 {battle.verified === true && <span className="badge verified">{w.battle.verified}</span>}{' '}
                 <a

@@ -22,8 +22,9 @@ export function LobbyScreen() {
   const [challenging, setChallenging] = useState<PublicPlayer | null>(null);
   const [askingMatch, setAskingMatch] = useState(false);
   const [queued, setQueued] = useState<number | null>(null);
-  const queuedRef = useRef(queued);
-  queuedRef.current = queued;
+  // In the queue or on the way in: the pair can be resolved (and its event arrive on the socket)
+  // before the answer to the join does, so this is set before the request, not after it.
+  const queuedRef = useRef(false);
   const list = usePagedList<PublicPlayer>(async (cursor) => {
     const page = await battles.lobby({ limit: PAGE_SIZE, ...(cursor === null ? {} : { cursor }) });
     return { items: page.players, nextCursor: page.nextCursor };
@@ -41,7 +42,8 @@ export function LobbyScreen() {
       timer = setTimeout(() => reloadRef.current(), PRESENCE_SETTLE_MS);
     });
     const offResolved = realtime.on('battle.resolved', ({ battle }) => {
-      if (queuedRef.current === null) return;
+      if (!queuedRef.current) return;
+      queuedRef.current = false;
       setQueued(null);
       navigate({ name: 'battle', id: battle.id });
     });
@@ -55,24 +57,36 @@ export function LobbyScreen() {
   // Leaving the screen leaves the queue.
   useEffect(
     () => () => {
-      if (queuedRef.current !== null) void battles.leaveMatchmaking().catch(() => undefined);
+      if (queuedRef.current) void battles.leaveMatchmaking().catch(() => undefined);
     },
     [],
   );
 
   async function challenge(opponent: PublicPlayer, stake: number): Promise<void> {
     const outcome = await gate.run(() => battles.challenge(opponent.id, stake));
-    if (outcome.ok) notify({ text: w.battle.sent(opponent.nickname, formatCredits(stake)), tone: 'info' });
-    else if (!outcome.handled) notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+    if (outcome.ok) {
+      notify({
+        text: w.battle.sent(opponent.nickname, formatCredits(stake)),
+        tone: 'info',
+        action: { label: w.battle.viewChallenge, route: { name: 'battle', id: outcome.value.battle.id } },
+      });
+    } else if (!outcome.handled) notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
   }
 
   async function joinQueue(stake: number): Promise<void> {
+    queuedRef.current = true;
     const outcome = await gate.run(() => battles.joinMatchmaking(stake));
-    if (outcome.ok) setQueued(outcome.value.stake);
-    else if (!outcome.handled) notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+    if (!queuedRef.current) return; // already paired and on its way to the result
+    if (outcome.ok) {
+      setQueued(outcome.value.stake);
+      return;
+    }
+    queuedRef.current = false;
+    if (!outcome.handled) notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
   }
 
   async function leaveQueue(): Promise<void> {
+    queuedRef.current = false;
     const outcome = await gate.run(() => battles.leaveMatchmaking());
     setQueued(null);
     if (!outcome.ok && !outcome.handled)

@@ -113,6 +113,13 @@ export const webEn = {
     resolvedToast: (won: boolean): string =>
       won ? 'Victory! The battle is over.' : 'Defeat. The battle is over.',
     viewResult: 'View result',
+    viewChallenge: 'View challenge',
+    closedToast: (status: 'declined' | 'cancelled' | 'expired'): string =>
+      status === 'declined'
+        ? 'Your challenge was declined — the stake is back in your hold.'
+        : status === 'expired'
+          ? 'Your challenge expired unanswered — the stake is back in your hold.'
+          : 'Challenge cancelled — the stake is back in your hold.',
     resultHeading: 'Battle result',
     victory: 'Victory',
     defeat: 'Defeat',
@@ -137,6 +144,8 @@ export const webEn = {
     clientSeeds: 'Client seeds (challenger / opponent)',
     rounds: 'Rounds',
     round: (n: number) => `Round ${n}`,
+    hit: (attacker: string, target: string, damage: number) => `${attacker} hits ${target}: −${damage} HP`,
+    hitPoints: (nickname: string) => `${nickname}: hit points`,
     historyHeading: 'Your battles',
     historyEmpty: 'No battles yet. Find an opponent in the lobby!',
     vs: (nickname: string) => `vs ${nickname}`,

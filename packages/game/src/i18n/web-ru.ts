@@ -106,6 +106,13 @@ export const webRu: WebMessages = {
     decline: 'Отклонить',
     resolvedToast: (won) => (won ? 'Победа! Бой окончен.' : 'Поражение. Бой окончен.'),
     viewResult: 'Смотреть итог',
+    viewChallenge: 'Смотреть вызов',
+    closedToast: (status) =>
+      status === 'declined'
+        ? 'Ваш вызов отклонён — ставка вернулась в трюм.'
+        : status === 'expired'
+          ? 'Ваш вызов истёк без ответа — ставка вернулась в трюм.'
+          : 'Вызов отменён — ставка вернулась в трюм.',
     resultHeading: 'Итог боя',
     victory: 'Победа',
     defeat: 'Поражение',
@@ -130,6 +137,8 @@ export const webRu: WebMessages = {
     clientSeeds: 'Зёрна клиентов (вызвавший / соперник)',
     rounds: 'Раунды',
     round: (n) => `Раунд ${n}`,
+    hit: (attacker, target, damage) => `${attacker} бьёт ${target}: −${damage} ОЗ`,
+    hitPoints: (nickname) => `${nickname}: очки здоровья`,
     historyHeading: 'Ваши бои',
     historyEmpty: 'Боёв пока нет. Найдите соперника в лобби!',
     vs: (nickname) => `против ${nickname}`,

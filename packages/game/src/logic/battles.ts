@@ -10,18 +10,18 @@ import { type Battle, challengerWinChance, parseCredits, type PublicPlayer } fro
 export type VerifiedBattle = Battle & { verified: boolean | null };
 
 /** Challenges to the player that are still pending, oldest first. */
-export function incomingFromHello(pending: readonly VerifiedBattle[], meId: string): VerifiedBattle[] {
+export function incomingFromHello<T extends VerifiedBattle>(pending: readonly T[], meId: string): T[] {
   return pending
     .filter((b) => b.status === 'pending' && b.opponentId === meId)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 /** The incoming list after a battle event: a new challenge joins it, any other news of it leaves it. */
-export function incomingAfterEvent(
-  incoming: readonly VerifiedBattle[],
-  battle: VerifiedBattle,
+export function incomingAfterEvent<T extends VerifiedBattle>(
+  incoming: readonly T[],
+  battle: T,
   meId: string,
-): VerifiedBattle[] {
+): T[] {
   const others = incoming.filter((b) => b.id !== battle.id);
   if (battle.status === 'pending' && battle.opponentId === meId) return [...others, battle];
   return others;
@@ -35,7 +35,7 @@ export function secondsLeft(expiresAt: string, now: number): number {
 }
 
 /** Incoming challenges that have not run out at `now`. */
-export function liveIncoming(incoming: readonly VerifiedBattle[], now: number): VerifiedBattle[] {
+export function liveIncoming<T extends VerifiedBattle>(incoming: readonly T[], now: number): T[] {
   return incoming.filter((b) => secondsLeft(b.expiresAt, now) > 0);
 }
 
@@ -66,6 +66,8 @@ export function parseStake(text: string): StakeInput {
 }
 
 export interface BattleView {
+  /** Whether the player challenged or was challenged (the side its rounds are dealt from). */
+  role: 'challenger' | 'opponent';
   /** True when the player won; null when the battle is not resolved. */
   won: boolean | null;
   opponentId: string;
@@ -99,6 +101,7 @@ export function battleView(battle: VerifiedBattle, meId: string): BattleView {
     won === null || battle.ratingChange === null ? null : won ? battle.ratingChange : -battle.ratingChange;
   const creditsDelta = won === null ? 0 : won ? battle.stake : -battle.stake;
   return {
+    role: amChallenger ? 'challenger' : 'opponent',
     won,
     opponentId,
     myPower,
