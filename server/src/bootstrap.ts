@@ -48,9 +48,12 @@ export async function openDatabase(
     } catch (error) {
       throw new ConfigError('DATABASE_URL', `does not lead to a usable database: ${describeDbError(error)}`);
     }
-    database = createPostgresDatabase(config.databaseUrl);
+    database = createPostgresDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   } else {
-    database = await createEmbeddedDatabase(config.dataDir, options);
+    database = await createEmbeddedDatabase(config.dataDir, {
+      ...options,
+      poolSize: config.databasePoolSize,
+    });
     const earlier = path.join(config.dataDir, 'pglite');
     if (
       existsSync(path.join(earlier, 'PG_VERSION')) &&

@@ -10,6 +10,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | null;
+  /** Connections each node keeps to Postgres (node-postgres pool). */
+  databasePoolSize: number;
   dataDir: string;
   redisUrl: string | null;
   loginBonusMin: number; // credits
@@ -105,6 +107,9 @@ function metricsToken(env: Env): string | null {
   return token;
 }
 
+/** The embedded Postgres allows 60 connections (db/embedded.ts); the admin CLI and tests need a few. */
+const EMBEDDED_POOL_MAX = 50;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function parseConfig(env: Env): Config {
@@ -114,6 +119,13 @@ export function parseConfig(env: Env): Config {
     throw new ConfigError(
       'LOGIN_BONUS_MAX',
       `must not be below LOGIN_BONUS_MIN (${loginBonusMin}), got ${loginBonusMax}`,
+    );
+  }
+  const databasePoolSize = integer(env, 'DATABASE_POOL_SIZE', 20, 1, 1_000);
+  if (env.DATABASE_URL === undefined && databasePoolSize > EMBEDDED_POOL_MAX) {
+    throw new ConfigError(
+      'DATABASE_POOL_SIZE',
+      `must be at most ${EMBEDDED_POOL_MAX} on the embedded database (it takes 60 connections), got ${databasePoolSize}`,
     );
   }
   const logLevel = text(env, 'LOG_LEVEL') ?? 'info';
@@ -130,6 +142,7 @@ export function parseConfig(env: Env): Config {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize,
     dataDir: path.resolve(text(env, 'DATA_DIR') ?? path.join(repositoryRoot, 'data')),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     loginBonusMin,

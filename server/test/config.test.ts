@@ -148,6 +148,9 @@ describe('parseConfig', () => {
     ['LOG_LEVEL', 'INFO'],
     ['TRUST_PROXY', 'yes'],
     ['BODY_LIMIT_BYTES', '10'],
+    ['DATABASE_POOL_SIZE', '0'],
+    ['DATABASE_POOL_SIZE', 'lots'],
+    ['DATABASE_POOL_SIZE', '51'],
   ])('refuses %s=%j, naming the variable', (variable, value) => {
     const error = configError({ [variable]: value });
     expect(error.variable).toBe(variable);
@@ -161,6 +164,14 @@ describe('parseConfig', () => {
     expect(error.message).toMatch(/LOGIN_BONUS_MAX.*LOGIN_BONUS_MIN/);
     // The default maximum (20) is below a minimum of 50 too.
     expect(configError({ LOGIN_BONUS_MIN: '50' }).variable).toBe('LOGIN_BONUS_MAX');
+  });
+
+  it('takes DATABASE_POOL_SIZE up to 50 on the embedded database, more with DATABASE_URL', () => {
+    expect(parseConfig({ DATABASE_POOL_SIZE: '50' }).databasePoolSize).toBe(50);
+    expect(parseConfig({}).databasePoolSize).toBe(20);
+    expect(parseConfig({ DATABASE_POOL_SIZE: '200', DATABASE_URL: 'postgres://h/db' }).databasePoolSize).toBe(
+      200,
+    );
   });
 
   it('keeps the message on one line whatever the bad value holds', () => {

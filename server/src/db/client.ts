@@ -90,10 +90,10 @@ export function createPostgresDatabase(url: string, options: { poolSize?: number
  */
 export async function createEmbeddedDatabase(
   dataDir: string,
-  options: { onNotice?: (message: string) => void } = {},
+  options: { onNotice?: (message: string) => void; poolSize?: number } = {},
 ): Promise<Database> {
   const embedded = await startEmbeddedPostgres(dataDir, { onNotice: options.onNotice });
-  const database = createPostgresDatabase(embedded.url);
+  const database = createPostgresDatabase(embedded.url, { poolSize: options.poolSize });
   return {
     ...database,
     kind: 'embedded',
