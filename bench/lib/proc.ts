@@ -85,6 +85,8 @@ export async function startProcess(options: StartOptions): Promise<Proc> {
       AUTH_RATE_LIMIT_MAX: '0',
       LOGIN_MAX_FAILURES: '0',
       LOG_LEVEL: 'warn',
+      // Sizing the pool is measured by re-running a scenario with another DATABASE_POOL_SIZE.
+      ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
       ...options.env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
