@@ -271,12 +271,24 @@ export async function ledgerMaxId(url: string): Promise<number> {
 }
 
 /**
- * Cancels the challenges a timed run left pending (a challenge answered after wrk or pgbench stopped),
+ * Cancels the challenges a timed run left pending (a challenge answered as wrk or pgbench stopped),
  * through the server's own function, so the stake goes back with its ledger row and the next run's
  * challenge to the same opponent is not refused. Returns how many it cancelled.
  */
 export async function settleBattles(url: string): Promise<number> {
   return withClient(url, async (c) => {
+    // A stopped load generator closes its connections, but the server still finishes the moves it had
+    // started: wait until no battle row changes for a while, or a challenge that commits after the
+    // cancel stays pending and its pair's next challenge is refused (409) for the whole next run.
+    const state = async () =>
+      (await c.query<{ s: string }>("SELECT count(*) || '/' || count(resolved_at) AS s FROM battles")).rows[0]
+        ?.s;
+    for (let last = await state(), waited = 0; waited < 10_000; waited += 300) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const now = await state();
+      if (now === last) break;
+      last = now;
+    }
     const r = await c.query(
       `SELECT e.o_status FROM battles b,
          LATERAL mg_battle_end(b.id, b.challenger_id, 'cancel', NULL, '') e
