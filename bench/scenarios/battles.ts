@@ -251,6 +251,8 @@ async function throughput(
         `${httpResolved}, pgbench ${pgResolved}`,
     );
     for (const line of busy) notes.push(`${variant} CPU, ${line}`);
+    for (const line of rounds.allA.flatMap((r) => r.load.failures))
+      notes.push(`${variant} failed answer: ${line}`);
     // Every counted battle must be resolved in the database (a cut one was cancelled, not counted).
     if (httpResolved < httpBattles || pgResolved < pgBattles) {
       throw new Error(
