@@ -3,16 +3,19 @@
  * baseline in the same run, on this machine, with the same load settings, and prints ratios, p50/p99
  * latency and the server's peak RSS, with PASS/MISS against the targets (bench/RESULTS.md).
  *
- *   --scenario shop|cycle|scale|login|embedded|all   (comma-separated list allowed; default all)
+ *   --scenario shop|cycle|scale|login|embedded|battles|sockets|all   (comma-separated list allowed; default all)
  *   --smoke             tiny data sets and ~1 s runs (CI); --duration/--warmup still override
  *   --duration S        seconds per measured run (default 5)
  *   --rounds N          alternating rounds per side, best one kept (default 3; smoke 1)
  *   --warmup S          seconds of unmeasured warm-up per side before measuring (default 10)
- *   --connections N     connections/clients for every scenario (defaults: shop 50, cycle 32, scale 16, login 8)
- *   --wrk-threads N     wrk threads for shop and cycle (default 1; wrk is used when installed, else autocannon)
+ *   --connections N     connections/clients for every scenario (defaults: shop 50, cycle 32, scale 16, login 8,
+ *                       battles 16)
+ *   --wrk-threads N     wrk threads for shop, cycle and battles (default 1; wrk is used when installed, else autocannon)
  *   --large-players N   players of the large data set (default 1,000,000; 10 ledger rows each)
  *   --small-players N   players of the small data set (default 1,000)
  *   --reload            reload the large data set even when a complete one exists
+ *   --battles N         battles timed per event-latency row of the battles scenario (default 500; smoke 10)
+ *   --sockets N         idle authenticated WebSockets of the sockets scenario (default 5,000; smoke 50)
  *   --profile           write V8 CPU profiles of the server runs into bench/results/profiles/
  *   --no-postgres       skip the scenarios that need Postgres and pgbench
  *   --json FILE         where to write the results as JSON (default bench/results/latest.json)
@@ -31,13 +34,15 @@ import { adminUrl } from './lib/db';
 import { pgbenchPath } from './lib/pgbench';
 import { benchRoot } from './lib/proc';
 import { type BenchOptions, type ScenarioResult, table } from './lib/report';
+import { battlesScenario } from './scenarios/battles';
 import { cycleScenario } from './scenarios/cycle';
 import { embeddedScenario } from './scenarios/embedded';
 import { loginScenario } from './scenarios/login';
 import { scaleScenario } from './scenarios/scale';
 import { shopScenario } from './scenarios/shop';
+import { socketsScenario } from './scenarios/sockets';
 
-export const SCENARIOS = ['shop', 'cycle', 'scale', 'login', 'embedded'] as const;
+export const SCENARIOS = ['shop', 'cycle', 'scale', 'login', 'embedded', 'battles', 'sockets'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Machine {
@@ -102,6 +107,8 @@ export async function main(argv: string[]): Promise<number> {
       'large-players': { type: 'string' },
       'small-players': { type: 'string' },
       reload: { type: 'boolean', default: false },
+      battles: { type: 'string' },
+      sockets: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'no-postgres': { type: 'boolean', default: false },
       json: { type: 'string' },
@@ -131,6 +138,8 @@ export async function main(argv: string[]): Promise<number> {
     largePlayers: num(values['large-players'], smoke ? 2_000 : 1_000_000),
     smallPlayers: num(values['small-players'], smoke ? 100 : 1_000),
     reload: values.reload,
+    battles: num(values.battles, smoke ? 10 : 500),
+    sockets: num(values.sockets, smoke ? 50 : 5_000),
     log: (line) => process.stdout.write(`${line}\n`),
   };
   const host = machine(pgVersion);
@@ -144,6 +153,8 @@ export async function main(argv: string[]): Promise<number> {
     scale: () => scaleScenario(options),
     login: () => loginScenario(options),
     embedded: (earlier) => embeddedScenario(options, earlier),
+    battles: () => battlesScenario(options),
+    sockets: () => socketsScenario(options),
   };
   const results: ScenarioResult[] = [];
   let failed = false;

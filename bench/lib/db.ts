@@ -9,6 +9,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { createPostgresDatabase } from '../../server/src/db/client';
+import { auditMoney } from '../../server/src/features/wallet/wallet.audit';
 
 export const adminUrl =
   process.env.BENCH_DATABASE_URL ??
@@ -266,4 +268,65 @@ export async function ledgerMaxId(url: string): Promise<number> {
     const r = await c.query<{ n: string }>('SELECT COALESCE(max(id), 0) AS n FROM ledger');
     return Number(r.rows[0]?.n ?? 0);
   });
+}
+
+/**
+ * Cancels the challenges a timed run left pending (a challenge answered as wrk or pgbench stopped),
+ * through the server's own function, so the stake goes back with its ledger row and the next run's
+ * challenge to the same opponent is not refused. Returns how many it cancelled.
+ */
+export async function settleBattles(url: string): Promise<number> {
+  return withClient(url, async (c) => {
+    // A stopped load generator closes its connections, but the server still finishes the moves it had
+    // started: wait until no battle row changes for a while, or a challenge that commits after the
+    // cancel stays pending and its pair's next challenge is refused (409) for the whole next run.
+    const state = async () =>
+      (await c.query<{ s: string }>("SELECT count(*) || '/' || count(resolved_at) AS s FROM battles")).rows[0]
+        ?.s;
+    for (let last = await state(), waited = 0; waited < 10_000; waited += 300) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const now = await state();
+      if (now === last) break;
+      last = now;
+    }
+    const r = await c.query(
+      `SELECT e.o_status FROM battles b,
+         LATERAL mg_battle_end(b.id, b.challenger_id, 'cancel', NULL, '') e
+       WHERE b.status = 'pending'`,
+    );
+    return r.rowCount ?? 0;
+  });
+}
+
+/** Resolved battles so far: its growth over a run counts the battles that really happened. */
+export async function resolvedBattles(url: string): Promise<number> {
+  return withClient(url, async (c) => {
+    const r = await c.query<{ n: string }>("SELECT count(*) AS n FROM battles WHERE status = 'resolved'");
+    return Number(r.rows[0]?.n ?? 0);
+  });
+}
+
+/** All the money there is: Σ balances + Σ stakes held by pending battles (constant under battles). */
+export async function moneyTotal(url: string): Promise<bigint> {
+  return withClient(url, async (c) => {
+    const r = await c.query<{ n: string }>(
+      `SELECT ((SELECT COALESCE(sum(balance), 0) FROM players)
+             + (SELECT COALESCE(sum(stake), 0) FROM battles WHERE status = 'pending'))::text AS n`,
+    );
+    return BigInt(r.rows[0]?.n ?? '0');
+  });
+}
+
+/**
+ * The server's own money audit (`npm run admin -- audit`, features/wallet/wallet.audit.ts): balance =
+ * Σ ledger and the balance_after chain per player, inventory = trades, escrow = Σ pending stakes, nothing
+ * out of bounds. Returns its findings, one line each (empty: every invariant holds).
+ */
+export async function moneyAudit(url: string): Promise<string[]> {
+  const database = createPostgresDatabase(url, { poolSize: 1 });
+  try {
+    return (await auditMoney(database)).map((f) => `${f.check}: ${f.row}: ${f.detail}`);
+  } finally {
+    await database.close();
+  }
 }

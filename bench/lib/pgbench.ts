@@ -9,7 +9,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Database, PreparedStatement } from '../../server/src/db/client';
-import { purchase, sale } from '../../server/src/features/wallet/wallet.repository';
+import {
+  battleAccept,
+  battleChallenge,
+  purchase,
+  sale,
+} from '../../server/src/features/wallet/wallet.repository';
 import { adminUrl } from './db';
 import { percentile } from './stats';
 
@@ -98,6 +103,94 @@ export async function cycleScript(options: CycleScriptOptions): Promise<string> 
     ...(options.idempotent ? ['\\set key random(1, 1000000000000000)'] : []),
     `${buy};`,
     `${sell};`,
+    '',
+  ].join('\n');
+}
+
+const CHALLENGER = '00000000-0000-4000-8000-00000000c4a1';
+const OPPONENT = '00000000-0000-4000-8000-00000000099e';
+const BATTLE = '00000000-0000-4000-8000-00000000ba77';
+const SERVER_SEED = 'f'.repeat(64);
+const CHALLENGER_SEED = 'c'.repeat(32);
+const OPPONENT_SEED = 'e'.repeat(32);
+const TTL_SECONDS = 60_001;
+const MAX_PENDING = 5_001;
+const CHALLENGE_KEY = 'pgb-challenge';
+const ACCEPT_KEY = 'pgb-accept';
+
+export interface BattleScriptOptions {
+  /** The stake of every battle (the HTTP side sends the same). */
+  stake: number;
+  /** Challenge TTL and the pending-challenge limit, as the server passes them (config, battles service). */
+  ttlSeconds: number;
+  maxPending: number;
+  /** Carry a fresh Idempotency-Key on each move, which the wallet function claims and stores. */
+  idempotent: boolean;
+}
+
+/**
+ * One pgbench transaction script = one battle: the server's own challenge and accept statements
+ * (mg_battle_challenge, mg_battle_accept), captured from wallet.repository.ts, each alone (auto-commit) as
+ * the server sends it, with the same argument shape: two random client seeds of 32 hex digits (constants
+ * here: they are only hashed), a fresh 32-byte server seed (the server draws it in Node; here
+ * gen_random_uuid() twice, hex), the opponent online (the server asks Redis first), the configured TTL and
+ * pending limit. The accept takes the battle id from the challenge's answer (`\gset`). Each client plays
+ * its own pairs: pair k is players 2k−1 (challenger) and 2k (opponent), as on the HTTP side.
+ */
+export async function battleScript(options: BattleScriptOptions): Promise<string> {
+  if (new Set([options.stake, TTL_SECONDS, MAX_PENDING]).size !== 3) throw new Error('ambiguous stake');
+  const keyed = (key: string) =>
+    options.idempotent ? { key, fingerprint: FINGERPRINT } : { key: null, fingerprint: '' };
+  const bind = (value: unknown): string => {
+    if (value === CHALLENGER) return 'bench_pid(:a)';
+    if (value === OPPONENT) return 'bench_pid(:b)';
+    if (value === BATTLE) return "(:o_battle::json ->> 'id')::uuid";
+    if (value === options.stake) return String(options.stake);
+    if (value === SERVER_SEED) {
+      return "replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')";
+    }
+    if (value === CHALLENGER_SEED || value === OPPONENT_SEED) return `'${value}'`;
+    if (value === true) return 'true';
+    if (value === TTL_SECONDS) return String(options.ttlSeconds);
+    if (value === MAX_PENDING) return String(options.maxPending);
+    if (value === null) return 'NULL';
+    if (value === '') return "''";
+    if (value === CHALLENGE_KEY || value === ACCEPT_KEY) return `'${value}-' || :key`;
+    if (value === FINGERPRINT) return `'${FINGERPRINT}'`;
+    throw new Error(`unexpected parameter in the battle SQL: ${JSON.stringify(value)}`);
+  };
+  const challenge = await capture(
+    (db) =>
+      battleChallenge(db, {
+        challengerId: CHALLENGER,
+        opponentId: OPPONENT,
+        stake: options.stake,
+        clientSeed: CHALLENGER_SEED,
+        seed: SERVER_SEED,
+        opponentOnline: true,
+        ttlSeconds: TTL_SECONDS,
+        maxPending: MAX_PENDING,
+        ...keyed(CHALLENGE_KEY),
+      }),
+    bind,
+  );
+  const accept = await capture(
+    (db) =>
+      battleAccept(db, {
+        battleId: BATTLE,
+        playerId: OPPONENT,
+        clientSeed: OPPONENT_SEED,
+        ...keyed(ACCEPT_KEY),
+      }),
+    bind,
+  );
+  return [
+    '\\set pair 1 + :client_id + :clients * random(0, :per - 1)',
+    '\\set a 2 * :pair - 1',
+    '\\set b 2 * :pair',
+    ...(options.idempotent ? ['\\set key random(1, 1000000000000000)'] : []),
+    `${challenge} \\gset`,
+    `${accept};`,
     '',
   ].join('\n');
 }

@@ -51,6 +51,10 @@ export interface BenchOptions {
   smallPlayers: number;
   /** Reload the large data set even if a complete one is there. */
   reload: boolean;
+  /** Battles timed one at a time per event-latency row (battles scenario). */
+  battles: number;
+  /** Idle authenticated WebSockets the sockets scenario opens. */
+  sockets: number;
   log: (line: string) => void;
 }
 

@@ -28,6 +28,8 @@ export function hasWrk(): boolean {
 export interface WrkResult extends LoadResult {
   /** The script's own counters (e.g. cycles completed), summed over threads. */
   counters: Record<string, number>;
+  /** Lines the script wrote as `WRK_FAIL …` (the first failed answers, to explain a MISS). */
+  failures: string[];
 }
 
 export interface WrkOptions {
@@ -115,6 +117,7 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
       statusCodes: {},
       durationS: seconds,
       counters: Object.fromEntries(counters.map((name) => [name, num(name)])),
+      failures: [...output.matchAll(/^WRK_FAIL (.*)$/gm)].map((m) => m[1] ?? ''),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -186,6 +189,101 @@ function response(status, headers, body)
     table.insert(free, p)
   end
   wrk.thread:set("cycles", cycles)
+  wrk.thread:set("failed", failed)
+end
+`;
+}
+
+/**
+ * The battle cycle (challenge + accept) as a wrk script. Each line of `pairsFile` is one pair of players,
+ * `challengerToken opponentToken opponentId`; each in-flight cycle has a pair of its own: a thread takes a
+ * free pair for a challenge; the 201 (matched by the echoed `x-request-id`) carries the battle id, which
+ * queues the opponent's accept; a 200 to the accept frees the pair. A failed move retires its pair for
+ * the rest of the run (a failed accept leaves a challenge pending, which would refuse every later challenge
+ * of the pair), so each failure is counted once and its first answers are printed (`WRK_FAIL`). Both moves
+ * send a random client seed, as packages/client does. Counts battles (2xx accepts) and failed moves; with
+ * `idempotent`, every move carries a fresh Idempotency-Key. Threads use disjoint slices of the pairs.
+ */
+export function battleLua(options: {
+  pairsFile: string;
+  stake: number;
+  idempotent: boolean;
+  run: string;
+  threads: number;
+}): string {
+  return `
+local pairs_file = ${JSON.stringify(options.pairsFile)}
+local stake = ${options.stake}
+local idempotent = ${options.idempotent ? 'true' : 'false'}
+local run = ${JSON.stringify(options.run)}
+local thread_total = ${options.threads}
+local duo, free, accepts, n = {}, {}, {}, 0
+battles, failed = 0, 0
+
+function init(args)
+  local me = tonumber(wrk.thread:get("id"))
+  local i = 0
+  for line in io.lines(pairs_file) do
+    if i % thread_total == me then
+      local a, b, opp = string.match(line, "^(%S+) (%S+) (%S+)$")
+      table.insert(duo, { a = a, b = b, opp = opp })
+    end
+    i = i + 1
+  end
+  for p = 1, #duo do free[p] = p end
+  math.randomseed(os.time() + me)
+  wrk.thread:set("battles", 0)
+  wrk.thread:set("failed", 0)
+end
+
+local function client_seed()
+  return string.format("%08x%08x%08x%08x", math.random(0, 2147483646), math.random(0, 2147483646),
+    math.random(0, 2147483646), math.random(0, 2147483646))
+end
+
+local function move(path, token, step, p, body)
+  n = n + 1
+  local headers = {
+    ["authorization"] = "Bearer " .. token,
+    ["content-type"] = "application/json",
+    ["x-request-id"] = step .. "-" .. p .. "-" .. n,
+  }
+  if idempotent then headers["idempotency-key"] = run .. "-" .. wrk.thread:get("id") .. "-" .. n end
+  return wrk.format("POST", path, headers, body)
+end
+
+function request()
+  local acc = table.remove(accepts)
+  if acc then
+    return move("/api/v1/battles/" .. acc.id .. "/accept", duo[acc.p].b, "a", acc.p,
+      '{"clientSeed":"' .. client_seed() .. '"}')
+  end
+  local p = table.remove(free)
+  -- No free pair (more connections than pairs, or pairs retired): reuse one; its challenge then fails with
+  -- 409, counted as a failure.
+  if not p then p = (n % #duo) + 1 end
+  return move("/api/v1/battles", duo[p].a, "c", p,
+    '{"opponentId":"' .. duo[p].opp .. '","stake":' .. stake .. ',"clientSeed":"' .. client_seed() .. '"}')
+end
+
+local shown = 0
+function response(status, headers, body)
+  local id = headers["x-request-id"] or headers["X-Request-Id"] or ""
+  local step, p = string.match(id, "^(%a)%-(%d+)%-")
+  p = tonumber(p)
+  if (status ~= 200 and status ~= 201) and shown < 5 then
+    shown = shown + 1
+    io.write("WRK_FAIL " .. id .. " " .. status .. " " .. string.gsub(string.sub(body or "", 1, 300), "\\n", " ") .. "\\n")
+  end
+  if not p then failed = failed + 1 wrk.thread:set("failed", failed) return end
+  if step == "c" then
+    local battle = status == 201 and string.match(body, '"id":"([%x%-]+)"')
+    if battle then table.insert(accepts, { p = p, id = battle })
+    else failed = failed + 1 end
+  else
+    if status == 200 then battles = battles + 1 table.insert(free, p) else failed = failed + 1 end
+  end
+  wrk.thread:set("battles", battles)
   wrk.thread:set("failed", failed)
 end
 `;

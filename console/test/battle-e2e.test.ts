@@ -62,7 +62,9 @@ describe.skipIf(!hasTmux())('console battles end to end', () => {
       [a.term, a.nickname, b.nickname],
       [b.term, b.nickname, a.nickname],
     ] as const) {
-      const screen = await term.waitFor('verified ✓', 20_000);
+      await term.waitFor('verified ✓', 20_000);
+      // The opponent's name arrives by its own request, maybe a moment after the result.
+      const screen = await term.waitFor(`${mine} vs ${theirs}`, 20_000);
       expect(screen).toContain('Battle result');
       expect(screen).toMatch(/VICTORY|Defeat/);
       expect(screen).toContain(`${mine} vs ${theirs}`);

@@ -25,6 +25,9 @@ describe('quick match', () => {
   beforeAll(async () => {
     if (!backend) throw new Error('no backend');
     server = await startServer(backend);
+    // The queue's own rules under test: the server's matcher stands aside (its resolver is the battles
+    // service; server/test/battles.test.ts plays real quick matches), so pairs go to this test's matchers.
+    server.ctx.services.matchmaking.resolver = null;
   });
   afterAll(async () => {
     for (const socket of sockets) socket.socket.terminate();
