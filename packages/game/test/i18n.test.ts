@@ -1,6 +1,6 @@
 /** Language from the browser, and the browser game's texts in step between languages. */
 import { describe, expect, it } from 'vitest';
-import { langFromBrowser, webEn, webRu } from '../src/i18n/index';
+import { en, langFromBrowser, ru, webEn, webRu } from '../src/i18n/index';
 
 function keys(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null) return [prefix];
@@ -21,5 +21,13 @@ describe('langFromBrowser', () => {
 describe('web texts', () => {
   it('Russian has every English key', () => {
     expect(keys(webRu).sort()).toEqual(keys(webEn).sort());
+  });
+});
+
+describe('console texts', () => {
+  it('a friendly battle (stake 0) says so instead of "0.00 credits each"', () => {
+    expect(en.battles.result.stake('0.00')).toBe('Stake: none (a friendly battle)');
+    expect(en.battles.result.stake('2.50')).toBe('Stake: 2.50 credits each');
+    expect(ru.battles.result.stake('0.00')).toBe('Ставка: нет (дружеский бой)');
   });
 });

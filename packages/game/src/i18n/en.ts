@@ -143,7 +143,8 @@ export const en = {
       versus: (me: string, them: string) => `${me} vs ${them}`,
       power: (mine: number, theirs: number) => `Power: you ${mine} · opponent ${theirs}`,
       odds: (chance: string) => `Your odds were ${chance}`,
-      stake: (amount: string) => `Stake: ${amount} credits each`,
+      stake: (amount: string) =>
+        amount === '0.00' ? 'Stake: none (a friendly battle)' : `Stake: ${amount} credits each`,
       credits: (amount: string) => `Credits: ${amount}`,
       rating: (delta: string) => `Rating: ${delta}`,
       verified: 'verified ✓ (provably fair: the seed matches its hash and the outcome)',

@@ -138,7 +138,8 @@ export const ru: Messages = {
       versus: (me, them) => `${me} против ${them}`,
       power: (mine, theirs) => `Мощь: ваша ${mine} · соперника ${theirs}`,
       odds: (chance) => `Ваши шансы были ${chance}`,
-      stake: (amount) => `Ставка: ${amount} кредитов с каждого`,
+      stake: (amount) =>
+        amount === '0.00' ? 'Ставка: нет (дружеский бой)' : `Ставка: ${amount} кредитов с каждого`,
       credits: (amount) => `Кредиты: ${amount}`,
       rating: (delta) => `Рейтинг: ${delta}`,
       verified: 'проверено ✓ (честная игра: сид совпадает с хешем и исходом)',
