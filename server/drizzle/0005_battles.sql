@@ -182,7 +182,8 @@ END $$;
 CREATE OR REPLACE FUNCTION mg_battle_challenge(p_challenger uuid, p_opponent uuid, p_stake bigint,
   p_client_seed text, p_seed text, p_opponent_online boolean, p_ttl_seconds int, p_max_pending int,
   p_key text, p_fingerprint text,
-  OUT o_kind text, OUT o_status int, OUT o_outcome text, OUT o_battle json, OUT o_balances json)
+  OUT o_kind text, OUT o_status int, OUT o_outcome text, OUT o_battle json, OUT o_balances json,
+  OUT o_expired json)
 LANGUAGE plpgsql AS $$
 DECLARE
   b battles;
@@ -198,9 +199,10 @@ BEGIN
   o_kind := 'done';
   -- A challenge to this opponent that expired but was not swept yet is expired now (battle row before
   -- player row, as everywhere), so it neither counts nor blocks the new one.
+  -- o_expired is that battle as it ended (the service announces it as the sweep would have).
   FOR v_id IN SELECT id FROM battles WHERE challenger_id = p_challenger AND opponent_id = p_opponent
               AND status = 'pending' AND expires_at <= now() FOR UPDATE LOOP
-    PERFORM mg_battle_close(v_id, 'expired');
+    SELECT x.o_battle INTO o_expired FROM mg_battle_close(v_id, 'expired') x;
     v_moved := true;
   END LOOP;
   SELECT balance INTO v_balance FROM players WHERE id = p_challenger FOR NO KEY UPDATE;

@@ -249,8 +249,17 @@ describe.each(backends)('battles (%s)', (backend) => {
       [[swept.id, late.id]],
     );
     expect(refunds[0]?.n).toBe(2);
-    // An expired challenge no longer blocks a new one to the same pilot.
+    // An expired challenge no longer blocks a new one to the same pilot; one overdue but not swept yet is
+    // expired by the new challenge, refunded and announced.
     await challenge(a, b, 1_000);
+    const unswept = await challenge(a, c, 500);
+    await side.query("UPDATE battles SET expires_at = now() - interval '1 second' WHERE id = $1", [
+      unswept.id,
+    ]);
+    const replacing = await challenge(a, c, 700);
+    await c.ws?.next('battle.cancelled', (m) => m.battle.id === unswept.id && m.battle.status === 'expired');
+    await c.ws?.next('battle.challenge', (m) => m.battle.id === replacing.id);
+    expect(await balanceOf(a)).toBe(3_000 - 1_000 - 700);
     await expectBooksBalanced();
   });
 

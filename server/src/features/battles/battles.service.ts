@@ -186,6 +186,7 @@ export class BattleService implements MatchResolver, PendingChallenges {
   }
 
   #announce(answer: BattleMoveResponse): BattleMoveResponse {
+    for (const ended of answer.ended ?? []) this.#publish(ended);
     if (answer.battle) this.#publish(answer.battle);
     return answer;
   }

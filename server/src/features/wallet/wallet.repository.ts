@@ -19,6 +19,8 @@ export interface MoveRow {
 export interface BattleMoveRow extends MoveRow {
   o_battle: Battle | null;
   o_balances: Record<string, number | string> | null;
+  /** A challenge only: an overdue, unswept challenge to the same opponent that it expired first. */
+  o_expired?: Battle | null;
 }
 
 async function move<R extends MoveRow = MoveRow>(
@@ -103,7 +105,7 @@ export function battleChallenge(
   return move(
     database,
     'wallet_battle_challenge',
-    `SELECT o_kind, o_status, o_outcome, o_battle, o_balances
+    `SELECT o_kind, o_status, o_outcome, o_battle, o_balances, o_expired
      FROM mg_battle_challenge($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
       args.challengerId,

@@ -42,6 +42,8 @@ type WalletContext = Pick<AppContext, 'config' | 'database' | 'metrics' | 'inFli
 /** A battle move's answer, with the battle as it stands after the move (null: no battle changed). */
 export interface BattleMoveResponse extends MoneyMoveResponse {
   battle: Battle | null;
+  /** Other battles the move ended on the way (an overdue challenge a new one replaced). */
+  ended?: Battle[];
 }
 
 export class WalletService {
@@ -215,7 +217,8 @@ export class WalletService {
   #battleAnswer(row: BattleMoveRow): BattleMoveResponse {
     const answer = answerOf(row);
     this.#publishBalances(row.o_balances);
-    return { ...answer, battle: answer.replayed ? null : row.o_battle };
+    if (answer.replayed) return { ...answer, battle: null };
+    return { ...answer, battle: row.o_battle, ended: row.o_expired ? [row.o_expired] : [] };
   }
 
   #publishBalances(balances: Record<string, number | string> | null): void {
