@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { rowsOf } from '../src/db/client';
 import { buildApp } from '../src/app';
 import { backfillNicknameSkeletons } from '../src/features/auth/auth.service';
 import {
@@ -353,6 +354,34 @@ describe.each(backends)('hostile input on %s', (backend) => {
         body: { nickname: old.nickname, password: old.password },
       });
       expect(login.status).toBe(200);
+    });
+
+    it('the start-up backfill: of two old look-alikes in one page the first keeps the skeleton, both log in', async () => {
+      const tag = digits();
+      const first = await register(server, `Vega${tag}`);
+      const second = await register(server, `Wega${tag}`);
+      // Make the second an old look-alike of the first (Cyrillic е), from before skeletons existed.
+      const lookAlike = `V\u0435ga${tag}`;
+      await server.ctx.database.db.execute(
+        sql`UPDATE players SET nickname = ${lookAlike}, nickname_key = ${lookAlike.toLowerCase()} WHERE id = ${second.player.id}`,
+      );
+      await server.ctx.database.db.execute(
+        sql`UPDATE players SET nickname_skeleton = NULL WHERE id IN (${first.player.id}, ${second.player.id})`,
+      );
+      await backfillNicknameSkeletons(server.ctx.database.db, server.ctx.log);
+      const rows = rowsOf<{ id: string; skeleton: string | null }>(
+        await server.ctx.database.db.execute(
+          sql`SELECT id, nickname_skeleton AS skeleton FROM players WHERE id IN (${first.player.id}, ${second.player.id}) ORDER BY id`,
+        ),
+      );
+      expect(rows.filter((row) => row.skeleton !== null)).toHaveLength(1);
+      expect(rows[0]?.skeleton).not.toBeNull();
+      for (const nickname of [first.nickname, lookAlike]) {
+        const login = await call(server, 'POST', api('/auth/login'), {
+          body: { nickname, password: first.password },
+        });
+        expect(login.status, login.text).toBe(200);
+      }
     });
 
     it('names that need combining marks register: Devanagari, decomposed Vietnamese; CJK mixes allowed', async () => {

@@ -55,6 +55,28 @@ export async function findPlayersWithoutSkeleton(
   );
 }
 
+/**
+ * Sets the skeletons of a page of players in one statement, each unless another player has it already (and
+ * of two in the page with the same skeleton, the one with the lower id); answers how many were set. Throws
+ * on a unique violation (a player registered, or another node set one, meanwhile): then go row by row.
+ */
+export async function setNicknameSkeletons(
+  db: Executor,
+  rows: readonly { id: string; skeleton: string }[],
+): Promise<number> {
+  const result = await db.execute(sql`
+    WITH page AS (
+      SELECT DISTINCT ON (skeleton) id, skeleton
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id uuid, skeleton text)
+      ORDER BY skeleton, id
+    )
+    UPDATE players p SET nickname_skeleton = page.skeleton FROM page
+    WHERE p.id = page.id AND p.nickname_skeleton IS NULL
+      AND NOT EXISTS (SELECT 1 FROM players q WHERE q.nickname_skeleton = page.skeleton)
+    RETURNING p.id`);
+  return rowsOf(result).length;
+}
+
 /** Sets a player's skeleton unless another player has it already; false when it was taken. */
 export async function setNicknameSkeleton(db: Executor, id: string, skeleton: string): Promise<boolean> {
   const result = await db.execute(sql`
