@@ -92,6 +92,16 @@ BEGIN
   RETURN v_n * (p_cp::numeric + p_op) < p_cp::numeric * 4503599627370496;
 END $$;
 --> statement-breakpoint
+-- Locks two players' rows in id order (the order every move that takes two uses) and answers their
+-- balances (null for one that does not exist).
+CREATE OR REPLACE FUNCTION mg_lock_pair(p_first uuid, p_second uuid, OUT o_first bigint, OUT o_second bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM players WHERE id IN (p_first, p_second) ORDER BY id FOR NO KEY UPDATE;
+  SELECT balance INTO o_first FROM players WHERE id = p_first;
+  SELECT balance INTO o_second FROM players WHERE id = p_second;
+END $$;
+--> statement-breakpoint
 -- Holds a player's stake for a battle (the player row locked by the caller): answers the balance after.
 CREATE OR REPLACE FUNCTION mg_battle_hold(p_battle uuid, p_player uuid, p_stake bigint) RETURNS bigint
 LANGUAGE plpgsql AS $$
@@ -286,10 +296,7 @@ BEGIN
   FROM mg_battle_lock(p_battle, p_player, 'opponent') l;
   IF o_status IS NULL THEN
     SELECT * INTO b FROM battles WHERE id = p_battle;
-    -- Both players, in id order.
-    PERFORM 1 FROM players WHERE id IN (b.challenger_id, b.opponent_id) ORDER BY id FOR NO KEY UPDATE;
-    SELECT balance INTO v_cb FROM players WHERE id = b.challenger_id;
-    SELECT balance INTO v_ob FROM players WHERE id = b.opponent_id;
+    SELECT l.o_first, l.o_second INTO v_cb, v_ob FROM mg_lock_pair(b.challenger_id, b.opponent_id) l;
     IF v_ob < b.stake THEN
       o_status := 409;
       o_outcome := json_build_object('code', 'INSUFFICIENT_FUNDS', 'balance', v_ob, 'required', b.stake)::text;
@@ -345,9 +352,7 @@ DECLARE
   v_cb bigint;
   v_ob bigint;
 BEGIN
-  PERFORM 1 FROM players WHERE id IN (p_challenger, p_opponent) ORDER BY id FOR NO KEY UPDATE;
-  SELECT balance INTO v_cb FROM players WHERE id = p_challenger;
-  SELECT balance INTO v_ob FROM players WHERE id = p_opponent;
+  SELECT l.o_first, l.o_second INTO v_cb, v_ob FROM mg_lock_pair(p_challenger, p_opponent) l;
   IF v_cb IS NULL OR v_ob IS NULL THEN
     o_status := 404;
     o_outcome := json_build_object('code', 'PLAYER_NOT_FOUND')::text;

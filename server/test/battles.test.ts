@@ -6,9 +6,9 @@
  * outcome each, money conserved.
  */
 import { randomUUID } from 'node:crypto';
-import { type Battle, seedHashOf, verifyBattle } from '@metagameplay/protocol';
+import { type Battle, MAX_MONEY, seedHashOf, verifyBattle } from '@metagameplay/protocol';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditMoney } from '../src/features/wallet/wallet.audit';
 import { api, books, call, fund, register, type TestPlayer } from './helpers/http';
 import { sideConnection, waitForLockWaiters } from './helpers/locks';
@@ -194,6 +194,53 @@ describe.each(backends)('battles (%s)', (backend) => {
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'NOT_FOUND']);
     expect((await post(broke, '/battles/not-a-uuid/decline')).status).toBe(400);
     expect((await post(broke, `/battles/${big.id}/decline`, { why: 1 })).status).toBe(400);
+    await expectBooksBalanced();
+  });
+
+  it('an accept whose payout would pass the maximum balance is refused (BALANCE_LIMIT) and changes nothing', async () => {
+    const a = await pilot(MAX_MONEY - 500);
+    const b = await pilot(5_000);
+    const battle = await challenge(a, b, 1_000);
+    const refused = await post(b, `/battles/${battle.id}/accept`);
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'BALANCE_LIMIT']);
+    expect([await balanceOf(a), await balanceOf(b)]).toEqual([MAX_MONEY - 1_500, 5_000]);
+    const { body } = await call(server, 'GET', api(`/battles/${battle.id}`), { token: b.token });
+    expect(body.battle.status).toBe('pending');
+    expect((await post(a, `/battles/${battle.id}/cancel`)).status).toBe(200);
+    await expectBooksBalanced();
+  });
+
+  it('a challenge while Presence is down is answered 503 and holds nothing', async () => {
+    const a = await pilot(5_000);
+    const b = await pilot(5_000);
+    const down = vi.spyOn(server.ctx.presence, 'isOnline').mockRejectedValueOnce(new Error('redis down'));
+    try {
+      const answer = await post(a, '/battles', { opponentId: b.player.id, stake: 1_000 });
+      expect([answer.status, answer.body.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    } finally {
+      down.mockRestore();
+    }
+    expect(await balanceOf(a)).toBe(5_000);
+  });
+
+  it('two accepts that take the same two players in opposite roles, queued behind a held row, both resolve', async () => {
+    const a = await pilot(10_000);
+    const b = await pilot(10_000);
+    const aToB = await challenge(a, b, 1_000);
+    const bToA = await challenge(b, a, 1_000);
+    // The challenger of the first battle is held: a move locking "challenger, then opponent" would take b
+    // for the second battle and wait for a, while the first waits for b (a deadlock); in id order, no.
+    await side.query('BEGIN');
+    await side.query('SELECT 1 FROM players WHERE id = $1 FOR UPDATE', [a.player.id]);
+    const accepts = [post(b, `/battles/${aToB.id}/accept`), post(a, `/battles/${bToA.id}/accept`)];
+    await waitForLockWaiters(side, 2);
+    await side.query('COMMIT');
+    const answers = await Promise.all(accepts);
+    expect(answers.map((x) => [x.status, x.body.battle?.status])).toEqual([
+      [200, 'resolved'],
+      [200, 'resolved'],
+    ]);
+    expect((await balanceOf(a)) + (await balanceOf(b))).toBe(20_000);
     await expectBooksBalanced();
   });
 

@@ -12,6 +12,8 @@ export interface MoneyMoveResponse {
   /** The serialized JSON body. */
   body: string;
   replayed: boolean;
+  /** The balance a successful move left (read from the answer once, for the `balance` event). */
+  balance?: number;
 }
 
 /** The request a key was used for; the wallet builds it from the move, as the HTTP request reads. */

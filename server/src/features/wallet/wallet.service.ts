@@ -228,8 +228,7 @@ export class WalletService {
   }
 
   #publishBalanceOf(playerId: string, answer: MoneyMoveResponse): void {
-    const { balance } = JSON.parse(answer.body) as { balance?: number };
-    if (typeof balance === 'number') this.#publishBalances({ [playerId]: balance });
+    if (answer.balance !== undefined) this.#publishBalances({ [playerId]: answer.balance });
   }
 
   /** A new player with its first login bonus and session; null when the nickname is taken. */
@@ -313,7 +312,15 @@ function answerOf(row: MoveRow): MoneyMoveResponse {
       'This Idempotency-Key was already used for a different request',
     );
   }
-  return { statusCode: row.o_status, body: renderOutcome(row.o_outcome), replayed: row.o_kind === 'replay' };
+  const outcome = JSON.parse(row.o_outcome) as Outcome;
+  return {
+    statusCode: row.o_status,
+    body: renderParsed(outcome),
+    replayed: row.o_kind === 'replay',
+    ...(typeof outcome.balance === 'number' && outcome.code === undefined
+      ? { balance: outcome.balance }
+      : {}),
+  };
 }
 
 interface Outcome {
@@ -334,11 +341,10 @@ interface Outcome {
 
 /**
  * The response body of a stored outcome: a success is the body itself; a rule error is rebuilt from its
- * code and facts. A pure function of the stored text, so a replay is byte-identical to the first answer.
+ * code and facts. A pure function of the stored outcome, so a replay is byte-identical to the first answer.
  * (Answers stored before the wallet functions already hold their error body: sent as they are.)
  */
-export function renderOutcome(stored: string): string {
-  const outcome = JSON.parse(stored) as Outcome;
+function renderParsed(outcome: Outcome): string {
   if (outcome.code === undefined) return JSON.stringify(outcome);
   return JSON.stringify(ruleError(outcome.code, outcome).toBody());
 }
