@@ -12,7 +12,7 @@ import { startServerNode, waitFor } from './helpers/process';
 import { createTestDatabase } from './helpers/server';
 import { WsClient } from './helpers/ws';
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)('battles after a crash (postgres)', () => {
+describe('battles after a crash', () => {
   let database: { url: string; drop(): Promise<void> };
   let side: pg.Client;
   let db: Database;

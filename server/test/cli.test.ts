@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, call, register } from './helpers/http';
-import { startServer, type TestServer } from './helpers/server';
+import { sharedBackend, startServer, type TestServer } from './helpers/server';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -29,10 +29,10 @@ async function admin(
   }
 }
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)('admin command line', () => {
+describe('admin command line', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer('postgres');
+    server = await startServer(sharedBackend);
   });
   afterAll(async () => {
     await server?.close();

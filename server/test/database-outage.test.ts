@@ -7,19 +7,20 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, books, call, fund, register } from './helpers/http';
-import { createTestDatabase, startServer, type TestServer } from './helpers/server';
+import { createTestDatabase, sharedBackend, startServer, type TestServer } from './helpers/server';
 
 class CuttableProxy {
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
   port = 0;
 
-  constructor(private readonly target: { host: string; port: number }) {}
+  /** A TCP address, or the path of a Unix socket (the embedded Postgres listens on one). */
+  constructor(private readonly target: { host: string; port: number } | { path: string }) {}
 
   async open(): Promise<void> {
     if (this.server) return;
     this.server = net.createServer((client) => {
-      const upstream = net.connect(this.target.port, this.target.host);
+      const upstream = net.connect(this.target);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));
@@ -43,7 +44,7 @@ class CuttableProxy {
   }
 }
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)('database outage (Postgres behind a cuttable proxy)', () => {
+describe('database outage (Postgres behind a cuttable proxy)', () => {
   let server: TestServer;
   let proxy: CuttableProxy;
   let dropDatabase: () => Promise<void>;
@@ -52,10 +53,17 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('database outage (Postgres behin
     const database = await createTestDatabase();
     dropDatabase = database.drop;
     const url = new URL(database.url);
-    proxy = new CuttableProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    // The embedded Postgres names its socket's directory in ?host=: the proxy listens on TCP in front of it.
+    const socketDir = url.searchParams.get('host');
+    proxy = new CuttableProxy(
+      socketDir?.startsWith('/')
+        ? { path: `${socketDir}/.s.PGSQL.${url.port || 5432}` }
+        : { host: url.hostname, port: Number(url.port || 5432) },
+    );
+    url.searchParams.delete('host');
     await proxy.open();
     url.host = `127.0.0.1:${proxy.port}`;
-    server = await startServer('postgres', {}, { databaseUrl: url.toString() });
+    server = await startServer(sharedBackend, {}, { databaseUrl: url.toString() });
   });
   afterAll(async () => {
     await server?.close();

@@ -4,10 +4,15 @@
  * `npm test` on a fresh clone needs nothing installed. When TEST_DATABASE_URL is set, also checks that
  * that Postgres answers, so a missing server fails the run with one clear line instead of many timeouts.
  * See helpers/server.ts.
+ *
+ * Redis: TEST_REDIS_URL's when set; else a redis-server child of this run on a free port when one is
+ * installed; else the Redis suites skip, and this says why in one line (infra/redis-helpers.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { connect, createServer } from 'node:net';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../src/db/embedded';
@@ -16,6 +21,10 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Admin URL (database `postgres`) of the run's embedded Postgres. */
     embeddedDatabaseUrl: string;
+    /** The Redis of the run (TEST_REDIS_URL or a redis-server child), or null when there is none. */
+    redisUrl: string | null;
+    /** The redis-server binary, for tests that start (and kill) a private one; null when not installed. */
+    redisServer: string | null;
   }
 }
 
@@ -45,8 +54,67 @@ export default async function setup(project: TestProject): Promise<() => Promise
     },
   });
   project.provide('embeddedDatabaseUrl', embedded.url);
+  const redisServer = findRedisServer();
+  let redis: ChildProcess | null = null;
+  let redisUrl = process.env.TEST_REDIS_URL ?? null;
+  if (!redisUrl && redisServer) {
+    const port = await freePort();
+    redis = spawn(
+      redisServer,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        cwd: dir,
+        stdio: 'ignore',
+      },
+    );
+    await untilListening(port, redis);
+    redisUrl = `redis://127.0.0.1:${port}`;
+  } else if (!redisUrl) {
+    console.warn(
+      'Redis suites skipped: TEST_REDIS_URL is unset and no redis-server is installed (apt-get install redis-server).',
+    );
+  }
+  project.provide('redisUrl', redisUrl);
+  project.provide('redisServer', redisServer);
   return async () => {
+    redis?.kill('SIGKILL');
     await embedded.stop();
     await rm(dir, { recursive: true, force: true });
   };
+}
+
+function findRedisServer(): string | null {
+  try {
+    return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+/** Resolves once the child accepts connections on port; rejects when it exits first or takes over 10 s. */
+async function untilListening(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error('redis-server did not listen within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -11,7 +11,7 @@ import { createInfra } from '../src/infra/index';
 import { createLogger } from '../src/infra/logger';
 import { RedisOutageLog } from '../src/infra/outage-log';
 import { createTestDatabase, FAST_PASSWORDS } from './helpers/server';
-import { PrivateRedis, redisConfigured, sleep, uniquePrefix, waitFor } from './infra/redis-helpers';
+import { PrivateRedis, redisServerInstalled, sleep, uniquePrefix, waitFor } from './infra/redis-helpers';
 
 /** A stream that keeps the lines written to it. */
 function captured(): { stream: PassThrough; lines: () => string[] } {
@@ -137,7 +137,7 @@ describe('Redis outage log', () => {
     ]);
   });
 
-  it.skipIf(!redisConfigured)('says when a real outage ends', async () => {
+  it.skipIf(!redisServerInstalled)('says when a real outage ends', async () => {
     const redis = await PrivateRedis.start();
     const log = recorder();
     const infra = createInfra({ redisUrl: redis.url, keyPrefix: uniquePrefix(), log });

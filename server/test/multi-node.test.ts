@@ -8,8 +8,8 @@ import { hashToken } from '../src/features/auth/auth.service';
 import { createRedisClient } from '../src/infra/redis';
 import { RedisCache } from '../src/infra/redis-cache';
 import { type Answer, api, books, call, fund, makeAdmin, register, type TestPlayer } from './helpers/http';
-import { createTestDatabase, startServer, type TestServer } from './helpers/server';
-import { PrivateRedis, RedisRelay, uniquePrefix, waitFor } from './infra/redis-helpers';
+import { createTestDatabase, sharedBackend, startServer, type TestServer } from './helpers/server';
+import { PrivateRedis, RedisRelay, redisServerInstalled, uniquePrefix, waitFor } from './infra/redis-helpers';
 
 interface Item {
   id: number;
@@ -80,7 +80,7 @@ function describeAnswer(answer: Answer): string {
   return `${answer.status} ${answer.text.slice(0, 300)}`;
 }
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes, one Postgres, one Redis', () => {
+describe.skipIf(!redisServerInstalled)('two nodes, one Postgres, one Redis', () => {
   let redis: PrivateRedis;
   let database: { url: string; drop(): Promise<void> };
   let a: TestServer;
@@ -93,8 +93,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes, one Postgres, one Re
     database = await createTestDatabase();
     // One after the other: the first applies the migrations and loads the catalog file.
     const options = { databaseUrl: database.url, redisKeyPrefix: prefix };
-    a = await startServer('postgres', { REDIS_URL: redis.url }, options);
-    b = await startServer('postgres', { REDIS_URL: redis.url }, options);
+    a = await startServer(sharedBackend, { REDIS_URL: redis.url }, options);
+    b = await startServer(sharedBackend, { REDIS_URL: redis.url }, options);
     await waitFor(async () => (await readiness(a)).redis === 'ok' && (await readiness(b)).redis === 'ok');
   });
 
@@ -452,7 +452,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes, one Postgres, one Re
     // every time: the race that a fast local Redis only shows now and then becomes certain.
     const relay = await RedisRelay.start(redis.url);
     const c = await startServer(
-      'postgres',
+      sharedBackend,
       { REDIS_URL: relay.url },
       { databaseUrl: database.url, redisKeyPrefix: prefix },
     );

@@ -9,9 +9,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Answer, api, books, call, fund, makeAdmin, register } from './helpers/http';
 import { sideConnection, waitForLockWaiters } from './helpers/locks';
-import { startServer, type TestServer } from './helpers/server';
-
-const postgres = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+import { sharedBackend, startServer, type TestServer } from './helpers/server';
 
 /** Holds the player's row as FOR UPDATE in an open transaction until release() is called. */
 async function holdPlayerRow(side: pg.Client, playerId: string): Promise<{ release(): Promise<void> }> {
@@ -24,14 +22,14 @@ async function holdPlayerRow(side: pg.Client, playerId: string): Promise<{ relea
   };
 }
 
-postgres('wallet on postgres', () => {
+describe('wallet: moves queued behind a held row', () => {
   let server: TestServer;
   /** SELL_PRICE_PERCENT 50, a one-hour login-bonus cooldown, one money move in flight per player. */
   let configured: TestServer;
   let side: pg.Client;
   beforeAll(async () => {
-    server = await startServer('postgres');
-    configured = await startServer('postgres', {
+    server = await startServer(sharedBackend);
+    configured = await startServer(sharedBackend, {
       SELL_PRICE_PERCENT: '50',
       LOGIN_BONUS_COOLDOWN_SECONDS: '3600',
       MONEY_MOVES_IN_FLIGHT_MAX: '1',

@@ -17,6 +17,12 @@ export type Backend = 'embedded' | 'postgres';
 /** The backends this run covers: the embedded Postgres always, the external one when TEST_DATABASE_URL is set. */
 export const backends: Backend[] = process.env.TEST_DATABASE_URL ? ['embedded', 'postgres'] : ['embedded'];
 
+/**
+ * The backend of the suites that run once, not once per backend (several nodes, outages, crashes, the
+ * command line): the external Postgres when TEST_DATABASE_URL is set, else the embedded one.
+ */
+export const sharedBackend: Backend = process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded';
+
 /** The admin URL of a backend's server (each test file creates its own database there). */
 export function serverUrlOf(backend: Backend): string {
   if (backend === 'embedded') return inject('embeddedDatabaseUrl');
@@ -40,7 +46,7 @@ export interface TestServer {
  * its URL and a function to drop it.
  */
 export async function createTestDatabase(
-  backend: Backend = 'postgres',
+  backend: Backend = sharedBackend,
 ): Promise<{ url: string; drop(): Promise<void> }> {
   const base = serverUrlOf(backend);
   const name = `mg_test_${process.pid}_${randomBytes(4).toString('hex')}`;

@@ -2,22 +2,26 @@
  * Test helpers for the Redis twins: the shared test Redis under a per-run random prefix, a private
  * redis-server that a test may kill, and polling.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedisClient, type Redis } from '../../src/infra/redis.js';
+import { inject } from 'vitest';
 import { freePort } from '../helpers/process';
 
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const providedRedisUrl = inject('redisUrl');
 
 /**
- * The Redis suites run when TEST_REDIS_URL is set (CI sets it); a plain `npm test` on a machine without
- * Redis runs the in-process twins only and reports the Redis suites as skipped.
+ * The run's Redis (global-setup.ts): TEST_REDIS_URL's, or a redis-server child the run started. The Redis
+ * suites skip only when neither is there (no redis-server installed); the run then says so in one line.
  */
-export const redisConfigured = process.env.TEST_REDIS_URL !== undefined;
+export const TEST_REDIS_URL = providedRedisUrl ?? 'redis://127.0.0.1:6379';
+export const redisConfigured = providedRedisUrl !== null;
+/** Tests that start (and kill) a private redis-server need the binary (PrivateRedis). */
+export const redisServerInstalled = inject('redisServer') !== null;
 
 /** Unique per call, so parallel test files and runs never see each other's keys. */
 export function uniquePrefix(): string {
@@ -84,7 +88,8 @@ export class PrivateRedis {
   }
 
   static async start(): Promise<PrivateRedis> {
-    const binary = execFileSync('which', ['redis-server'], { encoding: 'utf8' }).trim();
+    const binary = inject('redisServer');
+    if (!binary) throw new Error('redis-server is not installed (apt-get install redis-server)');
     const server = new PrivateRedis(await freePort(), mkdtempSync(join(tmpdir(), 'mg-redis-')), binary);
     await server.restart();
     return server;

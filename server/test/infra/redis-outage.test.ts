@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInfra, type Infra } from '../../src/infra/index.js';
 import { createRedisClient } from '../../src/infra/redis.js';
 import { CacheUnavailableError } from '../../src/infra/redis-cache.js';
-import { PrivateRedis, redisConfigured, uniquePrefix, waitFor } from './redis-helpers.js';
+import { PrivateRedis, redisServerInstalled, uniquePrefix, waitFor } from './redis-helpers.js';
 
 /** Runs op and returns its result with how long it took. */
 async function timed<T>(op: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -13,7 +13,7 @@ async function timed<T>(op: () => Promise<T>): Promise<{ value: T; ms: number }>
   return { value, ms: performance.now() - started };
 }
 
-describe.skipIf(!redisConfigured)('Redis outage', () => {
+describe.skipIf(!redisServerInstalled)('Redis outage', () => {
   let redis: PrivateRedis;
   let nodeA: Infra;
   let nodeB: Infra;

@@ -6,7 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeRedisClient, createRedisClient, type Redis } from '../../src/infra/redis.js';
 import { RedisCache } from '../../src/infra/redis-cache.js';
-import { PrivateRedis, RedisRelay, redisConfigured, sleep, uniquePrefix, waitFor } from './redis-helpers.js';
+import {
+  PrivateRedis,
+  RedisRelay,
+  redisServerInstalled,
+  sleep,
+  uniquePrefix,
+  waitFor,
+} from './redis-helpers.js';
 
 /** A node with local copies whose invalidation connection goes through `relay`; `commands` counts its data commands. */
 interface LocalNode {
@@ -14,7 +21,7 @@ interface LocalNode {
   commands: () => number;
 }
 
-describe.skipIf(!redisConfigured)('local copies: the read fence', () => {
+describe.skipIf(!redisServerInstalled)('local copies: the read fence', () => {
   let redis: PrivateRedis;
   let relay: RedisRelay;
   const prefix = uniquePrefix();

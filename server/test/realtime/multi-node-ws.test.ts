@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { type Battle, verifyBattle, WsCloseCode } from '@metagameplay/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, call, fund, register, type TestPlayer } from '../helpers/http';
-import { createTestDatabase, startServer, type TestServer } from '../helpers/server';
+import { createTestDatabase, sharedBackend, startServer, type TestServer } from '../helpers/server';
 import { WsClient } from '../helpers/ws';
 import { startServerNode } from '../helpers/process';
-import { PrivateRedis, waitFor } from '../infra/redis-helpers';
+import { PrivateRedis, redisServerInstalled, waitFor } from '../infra/redis-helpers';
 
 function pendingBattle(challengerId: string, opponentId: string): Battle {
   return {
@@ -32,7 +32,7 @@ function pendingBattle(challengerId: string, opponentId: string): Battle {
   };
 }
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)('real-time across nodes (one Postgres, one Redis)', () => {
+describe.skipIf(!redisServerInstalled)('real-time across nodes (one Postgres, one Redis)', () => {
   let redis: PrivateRedis;
   let database: { url: string; drop(): Promise<void> };
   let n1: TestServer;
@@ -54,8 +54,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('real-time across nodes (one Pos
     database = await createTestDatabase();
     // The private Redis is ours alone: the default key prefix, as the server process below uses.
     const env = { REDIS_URL: redis.url };
-    n1 = await startServer('postgres', env, { databaseUrl: database.url });
-    n2 = await startServer('postgres', env, { databaseUrl: database.url });
+    n1 = await startServer(sharedBackend, env, { databaseUrl: database.url });
+    n2 = await startServer(sharedBackend, env, { databaseUrl: database.url });
   });
 
   afterAll(async () => {
