@@ -102,7 +102,9 @@ export async function startProcess(options: StartOptions): Promise<Proc> {
     await waitReady(child, `${url}${options.readyPath ?? '/healthz'}`, options.timeoutMs ?? 60_000);
   } catch (error) {
     await proc.stop();
-    throw new Error(`${options.name} did not start: ${(error as Error).message}\n${stderr.trim()}`);
+    throw new Error(`${options.name} did not start: ${(error as Error).message}\n${stderr.trim()}`, {
+      cause: error,
+    });
   }
   return proc;
 }

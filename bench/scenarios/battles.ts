@@ -84,7 +84,7 @@ export async function battlesScenario(options: BenchOptions): Promise<ScenarioRe
     throw failure.reason;
   }
   const [node1, node2] = nodes as [Proc, Proc | undefined];
-  let moneyBefore = 0n;
+  let moneyBefore: bigint;
   try {
     const seeded = await seedPlayers(url, players);
     notes.push(`${players} players seeded in ${seeded.seconds.toFixed(1)} s (beside the running nodes)`);

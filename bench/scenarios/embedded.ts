@@ -41,7 +41,7 @@ export async function embeddedScenario(
   let shop;
   let cycle;
   let rss: number | null;
-  let pss: { serverMiB: number; postgresMiB: number; processes: number } | null = null;
+  let pss: { serverMiB: number; postgresMiB: number; processes: number } | null;
   try {
     const shopLoad = {
       url: `${server.url}${SHOP_PATH}`,

@@ -126,7 +126,7 @@ describe.skipIf(!hasTmux())('console battles end to end', () => {
     a.term.key('Escape');
     await a.term.waitFor('Welcome aboard');
     a.term.key('9');
-    screen = await a.term.waitFor('Leaderboard');
+    await a.term.waitFor('Leaderboard');
     screen = await a.term.waitFor(b.nickname);
     expect(screen).toContain(a.nickname);
     // Two battles between the two: the records add up to 2 wins and 2 losses.

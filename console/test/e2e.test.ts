@@ -125,7 +125,7 @@ describe.skipIf(!hasTmux())('console game end to end', () => {
     term.key('Down', 'Enter');
     await term.waitFor(`Sell "Galaxy item 002" for 2.02 credits?`);
     term.key('y');
-    screen = await term.waitFor('Sold — credits are in your hold.');
+    await term.waitFor('Sold — credits are in your hold.');
     await term.waitForNo(/Galaxy item 002\s+2\.02/);
     term.key('Escape');
     screen = await term.waitFor(/Items\s+1/);
@@ -168,7 +168,7 @@ describe.skipIf(!hasTmux())('console game end to end', () => {
     expect(screen).toContain(`Server: ${server.url}. Is it running? Start it with "npm start".`);
     await server.start();
     term.key('r');
-    screen = await term.waitForNo('[R] retry');
+    await term.waitForNo('[R] retry');
     screen = await term.waitFor(/Items\s+1/);
     expect(screen).toContain(`Welcome back, ${nickname}!`);
     term.key('1');

@@ -106,7 +106,7 @@ export async function build() {
     const first = error?.errors?.[0];
     if (!first) throw error;
     const where = first.location ? `${first.location.file}:${first.location.line}: ` : '';
-    throw new Error(`${where}${first.text}`);
+    throw new Error(`${where}${first.text}`, { cause: error });
   }
   // Each file lands whole (write, then rename): a server starting meanwhile never reads half a bundle.
   // The map first, the bundle last: the bundle's time stamp is what isStale() compares.

@@ -36,7 +36,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await client.connect();
       await client.query('SELECT 1');
     } catch (error) {
-      throw new Error(`TEST_DATABASE_URL is set but Postgres does not answer: ${(error as Error).message}`);
+      throw new Error(`TEST_DATABASE_URL is set but Postgres does not answer: ${(error as Error).message}`, {
+        cause: error,
+      });
     } finally {
       await client.end().catch(() => undefined);
     }

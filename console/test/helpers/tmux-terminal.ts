@@ -122,7 +122,7 @@ export class TmuxTerminal {
    */
   async waitForExit(timeoutMs = 20_000): Promise<{ status: number; lastWords: string }> {
     const deadline = Date.now() + timeoutMs;
-    let state = '';
+    let state: string;
     for (;;) {
       try {
         state = this.tmux(

@@ -24,10 +24,9 @@ import {
   WS_PATH,
   WsCloseCode,
 } from '@metagameplay/protocol';
-import type { Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import type { Static } from 'typebox';
+import { Value } from 'typebox/value';
 import { type CheckedBattle, checkBattle } from './checked-battle';
-import { registerFormats } from './formats';
 
 /** What the connection needs of a WebSocket: the common ground of the browser's and the `ws` package's. */
 export interface WebSocketLike {
@@ -181,7 +180,6 @@ export class RealtimeConnection {
   private readonly pongTimeoutMs: number;
 
   constructor(private readonly options: RealtimeOptions) {
-    registerFormats();
     this.url = websocketUrl(options.baseUrl);
     this.sockets = options.sockets ?? globalSockets;
     this.policy = { ...DEFAULT_RECONNECT, ...options.reconnect };

@@ -7,7 +7,7 @@
  * `playerId`): each node's WebSocket gateway hears every event and forwards it to the sockets it holds for
  * those players, so an event reaches a player whichever node it is connected to.
  */
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, Type } from 'typebox';
 import { Battle } from './schemas/battles';
 import { Money, Uuid } from './schemas/common';
 

@@ -5,7 +5,7 @@
  * within 5 s; tokens never go in the URL. The server then sends `hello` with the current state, also after
  * every reconnect, so an event lost in transit is never lost for good.
  */
-import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 import { ErrorCode } from './errors';
 import { Battle } from './schemas/battles';
 import { Money, Uuid } from './schemas/common';
@@ -46,7 +46,7 @@ export const BalanceMessage = message('balance', { balance: Money });
 export const PongMessage = message('pong', {});
 /** A refused message, or the reason just before the server closes the socket. */
 export const ErrorMessage = message('error', {
-  code: Type.Union(Object.values(ErrorCode).map((code) => Type.Literal(code))),
+  code: Type.Enum(Object.values(ErrorCode)),
   message: Type.String(),
 });
 

@@ -31,6 +31,10 @@ export interface RedisClientOptions {
 export function createRedisClient(url: string, opts: RedisClientOptions = {}): Redis {
   const maxDelay = opts.maxReconnectDelayMs ?? 2_000;
   const client = new Redis(url, {
+    // ioredis 6 speaks RESP3 unless told: we keep RESP2, which every Redis we support answers, which our
+    // invalidation connection is written for (CLIENT TRACKING … REDIRECT to a pub/sub subscriber) and
+    // which sends no HELLO per connection.
+    protocol: 2,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,

@@ -39,7 +39,7 @@ export function parseResponse(raw: Buffer, elapsedMs = 0): RawAnswer {
     }
     bodyText = parts.join('');
   }
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = bodyText ? JSON.parse(bodyText) : null;
   } catch {

@@ -116,7 +116,7 @@ describe.skipIf(!redisServerInstalled)('Redis outage', () => {
       await waitFor(() => raw.status === 'ready', 5_000);
       const before = await raw.get(`${prefix}cache-gen`);
       expect(before).not.toBeNull();
-      await raw.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+      await raw.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
       await waitFor(async () => (await raw.get(`${prefix}cache-gen`)) !== before, 10_000);
     } finally {
       raw.disconnect(false);

@@ -116,7 +116,7 @@ describe.skipIf(!redisServerInstalled)('local copies: the read fence', () => {
     await writer.set('session:1', 'alive', 60);
     expect(await b.cache.get('session:1')).toBe('alive');
     relay.hold();
-    let read: Promise<string | null> | null = null;
+    let read: Promise<string | null> | undefined;
     try {
       await writer.set('session:1', 'revoked', 60); // acknowledged: every read that starts now must see it
       let answered = false;

@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, Type } from 'typebox';
 import { Money, Timestamp } from './common';
 import { PrivatePlayer } from './player';
 

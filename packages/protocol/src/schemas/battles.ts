@@ -4,14 +4,14 @@
  * powers, winner and rating change are null until then too. `verifyBattle` (fairness.ts) re-checks a
  * resolved battle from these fields alone.
  */
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, Type } from 'typebox';
 import { Cursor, Limit, Money, NextCursor, Timestamp, Uuid } from './common';
 import { PublicPlayer } from './player';
 
 /** The states of a battle, written once: the API schema and the database's CHECK take them from here. */
 export const BATTLE_STATUSES = ['pending', 'resolved', 'declined', 'cancelled', 'expired'] as const;
 
-export const BattleStatus = Type.Union(BATTLE_STATUSES.map((status) => Type.Literal(status)));
+export const BattleStatus = Type.Enum(BATTLE_STATUSES);
 export type BattleStatus = Static<typeof BattleStatus>;
 
 /**

@@ -1,5 +1,5 @@
 /** Building blocks shared by every route schema: ids, money, timestamps, pagination and the error body. */
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, Type } from 'typebox';
 import { ErrorCode } from '../errors';
 import { MAX_MONEY } from '../money';
 

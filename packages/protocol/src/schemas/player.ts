@@ -1,8 +1,8 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, Type } from 'typebox';
 import { LEDGER_TYPES, ROLES } from '../ledger';
 import { ItemId, Money, NextCursor, SignedMoney, Timestamp, Uuid } from './common';
 
-export const Role = Type.Union(ROLES.map((role) => Type.Literal(role)));
+export const Role = Type.Enum(ROLES);
 export type Role = Static<typeof Role>;
 
 /** The private profile: only the player itself sees it. */
@@ -57,10 +57,7 @@ export const OwnedItemPage = Type.Object(
 );
 export type OwnedItemPage = Static<typeof OwnedItemPage>;
 
-export const TransactionType = Type.Union(
-  LEDGER_TYPES.map((type) => Type.Literal(type)),
-  { title: 'TransactionType' },
-);
+export const TransactionType = Type.Enum(LEDGER_TYPES, { title: 'TransactionType' });
 export type TransactionType = Static<typeof TransactionType>;
 
 export const Transaction = Type.Object(

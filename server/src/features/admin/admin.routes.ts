@@ -10,7 +10,7 @@ import {
   UpdateItemBody,
 } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { bearerAuth, errors } from '../../lib/http';
 import { authenticatedPlayer, requireAdmin } from '../auth/authenticate';
 import type { AuthService } from '../auth/auth.service';

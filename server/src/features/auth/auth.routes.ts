@@ -1,7 +1,7 @@
 /** Routes of accounts and sessions: register, login, logout. */
 import { Credentials, SessionResponse } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import type { AppContext } from '../../context';
 import { authenticatedPlayer, requirePlayer } from './authenticate';
 import { authRateLimit } from '../../plugins/rate-limit';

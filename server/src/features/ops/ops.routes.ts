@@ -1,7 +1,7 @@
 /** Operations endpoints: liveness, readiness (database required, Redis optional), metrics. */
 import { Readiness } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../../context';
 import { DomainError } from '../../lib/domain-error';

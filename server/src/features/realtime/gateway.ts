@@ -21,7 +21,7 @@ import {
   type ServerMessageOf,
   WsCloseCode,
 } from '@metagameplay/protocol';
-import type { TSchema } from '@sinclair/typebox';
+import type { TSchema } from 'typebox';
 import type { RawData, WebSocket } from 'ws';
 import type { ServiceContext } from '../../context';
 import { validatorCompiler } from '../../plugins/validation';

@@ -5,7 +5,7 @@
  */
 import { LobbyPage, MatchmakingBody, MatchmakingQueued, PageQuery } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { Gauge } from 'prom-client';
 import type { ServiceContext } from '../../context';
 import { DomainError } from '../../lib/domain-error';

@@ -10,7 +10,7 @@ import {
   ShopQuery,
 } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { requestLanguage } from '../../lib/language';
 import { bearerAuth, errors, sendJsonText } from '../../lib/http';
 import { authenticatedPlayer, requirePlayer } from '../auth/authenticate';
