@@ -51,6 +51,7 @@ export default tseslint.config(
       'web/vite.config.ts',
       'web/scripts/**',
       'bench/**',
+      'ops/**',
       '**/test/**',
       'vitest.config.ts',
     ],
