@@ -21,6 +21,8 @@ export type Executor = Db | Tx;
 export interface Database {
   /** `embedded`: the Postgres this process started in DATA_DIR; `postgres`: DATABASE_URL's. */
   readonly kind: 'postgres' | 'embedded';
+  /** The connection URL (with its password): for tools that open their own connection (backup). */
+  readonly url: string;
   readonly db: Db;
   /**
    * Runs one statement prepared by name: on Postgres it is parsed and planned once per connection, and
@@ -62,6 +64,7 @@ export function createPostgresDatabase(url: string, options: { poolSize?: number
   const db = drizzleNodePg(pool, { schema }) as unknown as Db;
   return {
     kind: 'postgres',
+    url,
     db,
     query: async <R>(statement: PreparedStatement) =>
       (await pool.query<R & pg.QueryResultRow>(statement)).rows as R[],
