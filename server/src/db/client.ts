@@ -149,7 +149,14 @@ export function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
 
+/**
+ * Errors that mean "no usable primary now", answered 503 with Retry-After: the connection is gone (reset,
+ * refused, 08xxx), the server is shutting down or starting (57P0x), too many connections (53300), or the
+ * connection landed on a standby after a failover (25006 read_only_sql_transaction) until HAProxy
+ * sends new ones to the new primary.
+ */
 const UNAVAILABLE_CODES = new Set([
+  '25006',
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
