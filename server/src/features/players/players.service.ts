@@ -21,7 +21,7 @@ export interface OnlineCheck {
 }
 
 export interface PlayerDeps {
-  database: Pick<Database, 'db'>;
+  database: Pick<Database, 'db' | 'query'>;
   config: Pick<Config, 'sellPricePercent'>;
   online: OnlineCheck;
 }
@@ -69,7 +69,7 @@ export class PlayerService {
     const limit = query.limit ?? 20;
     const [afterId] = query.cursor ? decodeCursor<[number]>(query.cursor, ['i']) : [0];
     const rows = await listOwnedItems(
-      this.deps.database.db,
+      this.deps.database,
       playerId,
       afterId,
       limit + 1,

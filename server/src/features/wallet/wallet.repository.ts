@@ -5,7 +5,9 @@
  * statement. Every function writes its ledger row with the balance change, so `balance = Σ ledger.amount`
  * cannot break; every one locks the player row before any inventory row.
  */
-import type { Database } from '../../db/client';
+import { lt, sql } from 'drizzle-orm';
+import type { Database, Executor } from '../../db/client';
+import { idempotencyKeys } from '../../db/schema';
 
 /** A database that runs named prepared statements (all these need). */
 type Queryable = Pick<Database, 'query'>;
@@ -90,10 +92,10 @@ export function grant(
 /** Keys are kept this long (the API promises at least 24 h). */
 export const IDEMPOTENCY_RETENTION_HOURS = 48;
 
-export async function deleteExpiredIdempotencyKeys(database: Queryable): Promise<void> {
-  await database.query({
-    name: 'wallet_expire_keys',
-    text: 'DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)',
-    values: [IDEMPOTENCY_RETENTION_HOURS],
-  });
+export async function deleteExpiredIdempotencyKeys(db: Executor): Promise<void> {
+  await db
+    .delete(idempotencyKeys)
+    .where(
+      lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${IDEMPOTENCY_RETENTION_HOURS})`),
+    );
 }

@@ -26,7 +26,7 @@ import {
 export type { MoneyMoveResponse } from './idempotency';
 
 export interface WalletDeps {
-  database: Pick<Database, 'query'>;
+  database: Pick<Database, 'query' | 'db'>;
   config: Pick<Config, 'sellPricePercent' | 'moneyMovesInFlightMax'>;
   metrics: Pick<Metrics, 'purchases' | 'sales'>;
   inFlight: Pick<InFlightLimiter, 'acquire'>;
@@ -161,6 +161,6 @@ export class WalletService implements KeyedMoves {
 
   /** Housekeeping: forgets keys past their retention. */
   deleteExpiredKeys(): Promise<void> {
-    return deleteExpiredIdempotencyKeys(this.deps.database);
+    return deleteExpiredIdempotencyKeys(this.deps.database.db);
   }
 }
