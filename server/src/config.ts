@@ -113,7 +113,7 @@ function metricsToken(env: Env): string | null {
   return token;
 }
 
-/** The embedded Postgres allows 60 connections (db/embedded.ts); the admin CLI and tests need a few. */
+/** The embedded Postgres allows 60 connections (db/embedded/); the admin CLI and tests need a few. */
 const EMBEDDED_POOL_MAX = 50;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
