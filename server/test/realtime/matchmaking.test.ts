@@ -24,7 +24,7 @@ describe('quick match', () => {
   beforeAll(async () => {
     if (!backend) throw new Error('no backend');
     // The queue's own rules under test: the server's matcher stands aside (its resolver is the battles
-    // service; server/test/battles.test.ts plays real quick matches), so pairs go to this test's matchers.
+    // service; server/test/battles/quick-match.test.ts plays real quick matches), so pairs go to this test's matchers.
     server = await startServer(backend, {}, { resolveMatches: false });
   });
   /** A matcher of this test over the server's queue, presence and players. */
