@@ -15,7 +15,6 @@ import { randomBytes } from 'node:crypto';
 import type {
   Battle,
   BattlePage,
-  BusChannel,
   CreateBattleBody,
   ErrorCode,
   LeaderboardPage,
@@ -56,6 +55,9 @@ const SWEEP_BATCH = 100;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The channels that carry a battle to its two players (the same payload on each). */
+type BattleChannel = 'battle.challenge' | 'battle.resolved' | 'battle.cancelled';
 
 /** A battle move's answer, with the battle as it stands after the move (null: no battle changed). */
 export interface BattleMoveResponse extends MoneyMoveResponse {
@@ -255,13 +257,13 @@ export class BattleService implements MatchResolver, PendingChallenges {
 
   /** Tells both players (on every node) that the battle changed, and counts it. */
   #publish(battle: Battle): void {
-    const channel: BusChannel =
+    const channel: BattleChannel =
       battle.status === 'pending'
         ? 'battle.challenge'
         : battle.status === 'resolved'
           ? 'battle.resolved'
           : 'battle.cancelled';
     this.deps.metrics.battles.inc({ status: battle.status });
-    void this.deps.events.publish(channel as 'battle.challenge', { battle }).catch(() => undefined);
+    void this.deps.events.publish(channel, { battle }).catch(() => undefined);
   }
 }

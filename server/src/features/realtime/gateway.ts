@@ -11,7 +11,6 @@
  */
 import {
   type Battle,
-  type ClientMessage,
   type ErrorCode,
   type ServerMessage,
   type ServerMessageOf,
@@ -26,7 +25,7 @@ import type { PlayerService } from '../players/players.service';
 import { subscribeFanOut } from './bus-fanout';
 import { type Connection, deliver, newConnection, write } from './connection';
 import { SocketRegistry } from './socket-registry';
-import { checkClientMessage, encode, rawText } from './ws-messages';
+import { encode, isClientMessage, rawText } from './ws-messages';
 
 /** At most this many sockets per player, over all nodes (API.md). */
 export const MAX_SOCKETS_PER_PLAYER = 5;
@@ -146,14 +145,11 @@ export class RealtimeGateway {
       this.#sendError(conn, 'VALIDATION_ERROR', 'Messages are JSON text');
       return;
     }
-    const problem = checkClientMessage(message);
-    if (problem) {
+    const invalid = (problem: string) =>
       this.#sendError(conn, 'VALIDATION_ERROR', `Invalid message: ${problem}`);
-      return;
-    }
-    const valid = message as ClientMessage;
-    if (valid.type === 'auth') {
-      this.#authenticate(conn, valid.token);
+    if (!isClientMessage(message, invalid)) return;
+    if (message.type === 'auth') {
+      this.#authenticate(conn, message.token);
       return;
     }
     if (conn.state === 'authenticating') {

@@ -7,8 +7,15 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RawData } from 'ws';
 import { checker } from '../../lib/schema-check';
 
-export const checkClientMessage = checker(ClientMessage);
+const checkClientMessage = checker(ClientMessage);
 const checkServerMessage = checker(ServerMessage);
+
+/** True when `data` is a valid client message; otherwise hands what is wrong with it to `refuse`. */
+export function isClientMessage(data: unknown, refuse: (problem: string) => void): data is ClientMessage {
+  const problem = checkClientMessage(data);
+  if (problem !== null) refuse(problem);
+  return problem === null;
+}
 
 /** The message as JSON text, or null (logged) when it does not match its schema. */
 export function encode(message: ServerMessage, log: Pick<FastifyBaseLogger, 'error'>): string | null {
