@@ -9,12 +9,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Database, PreparedStatement } from '../../server/src/db/client';
-import {
-  battleAccept,
-  battleChallenge,
-  purchase,
-  sale,
-} from '../../server/src/features/wallet/wallet.repository';
+import { battleAccept, battleChallenge } from '../../server/src/features/battles/battles.repository';
+import { purchase, sale } from '../../server/src/features/wallet/wallet.repository';
 import { adminUrl } from './db';
 import { percentile } from './stats';
 

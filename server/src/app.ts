@@ -1,6 +1,7 @@
 /**
- * Builds the Fastify app from a ready AppContext; never listens (main.ts does, tests inject).
- * Registration order: external plugins, app plugins (validation, errors, metrics, rate limits), routes.
+ * Builds the Fastify app from a ready AppContext (bootstrap.ts); never listens (main.ts does, tests inject).
+ * Registration order: external plugins, app plugins (validation, errors, metrics, rate limits), routes; each
+ * route plugin gets the services it uses, nothing more. The background jobs run while the app is up.
  */
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -11,10 +12,11 @@ import Fastify, {
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
-import type { AppContext } from './context';
+import type { AppContext } from './bootstrap';
 import { adminRoutes } from './features/admin/admin.routes';
 import { authRoutes } from './features/auth/auth.routes';
 import { battleRoutes } from './features/battles/battles.routes';
+import { matchmakingRoutes } from './features/battles/matchmaking.routes';
 import { opsRoutes } from './features/ops/ops.routes';
 import { playerRoutes } from './features/players/players.routes';
 import { realtimeRoutes } from './features/realtime/realtime.routes';
@@ -23,7 +25,7 @@ import { webRoutes } from './features/web/web.routes';
 import { registerErrorHandling } from './plugins/errors';
 import { hardenedServerOptions, registerHttpHardening } from './plugins/http-hardening';
 import { registerOpenApi } from './plugins/openapi';
-import { registerRateLimits } from './plugins/rate-limit';
+import { type RateLimits, registerRateLimits } from './plugins/rate-limit';
 import { rejectUnexpectedBody, validatorCompiler } from './plugins/validation';
 
 export const API_PREFIX = '/api/v1';
@@ -111,13 +113,30 @@ export async function buildApp(
     );
     done();
   });
-  registerRateLimits(app, ctx);
+  const rateLimits: RateLimits = {
+    store: ctx.rateLimits,
+    rateLimitMax: ctx.config.rateLimitMax,
+    authRateLimitMax: ctx.config.authRateLimitMax,
+  };
+  registerRateLimits(app, rateLimits);
+  // The jobs (bootstrap.ts) run while the app serves; closing stops them, then the sockets (1001, this
+  // node out of Presence).
+  app.addHook('onReady', async () => ctx.jobs.start());
+  app.addHook('onClose', async () => {
+    await ctx.jobs.stop();
+    await services.realtime.stop();
+  });
 
-  await app.register(opsRoutes, { ctx });
+  await app.register(opsRoutes, {
+    database: ctx.database,
+    cache: ctx.cache,
+    metrics: ctx.metrics,
+    metricsToken: ctx.config.metricsToken,
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(
     async (api) => {
-      await api.register(authRoutes, { ctx, auth: services.auth });
+      await api.register(authRoutes, { rateLimits, auth: services.auth });
       await api.register(playerRoutes, {
         auth: services.auth,
         players: services.players,
@@ -125,12 +144,11 @@ export async function buildApp(
       });
       await api.register(shopRoutes, { auth: services.auth, shop: services.shop, wallet: services.wallet });
       await api.register(realtimeRoutes, {
-        ctx,
         auth: services.auth,
         gateway: services.realtime,
         lobby: services.lobby,
-        matchmaking: services.matchmaking,
       });
+      await api.register(matchmakingRoutes, { auth: services.auth, matchmaking: services.matchmaking });
       await api.register(battleRoutes, { auth: services.auth, battles: services.battles });
       await api.register(adminRoutes, {
         auth: services.auth,

@@ -1,11 +1,20 @@
 /**
- * Turns a Config into a running AppContext: opens the database (DATABASE_URL's Postgres or the embedded one), applies
- * migrations, connects the cache/bus/rate-limit stores, builds the services once, and loads the catalog.
+ * The composition root: the one place that turns a Config into a running server. It opens the database
+ * (DATABASE_URL's Postgres or the embedded one) and applies migrations, connects the cache, bus, rate-limit,
+ * presence and queue stores, then builds each service once with exactly the collaborators it uses (narrow
+ * types, passed at construction: nothing is assigned later), lists the background jobs with their intervals
+ * from the config, and loads the catalog. The app (app.ts) hands each route plugin the services it uses and
+ * starts the jobs when it is ready; main.ts, the CLI and the tests all build through here.
+ *
+ * Construction order breaks what would be cycles: the battles service is built before the matchmaker (its
+ * resolver) and the gateway (its pending challenges), and the gateway gets the matchmaker's `leave` as the
+ * callback for a player going offline.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from 'pino';
 import { ConfigError, type Config } from './config';
-import type { AppContext } from './context';
 import {
   createEmbeddedDatabase,
   createPostgresDatabase,
@@ -13,17 +22,60 @@ import {
   type Database,
 } from './db/client';
 import { PGLITE_IMPORTED } from './db/pglite-import';
-import { backfillNicknameSkeletons } from './features/auth/auth.service';
+import { AdminService } from './features/admin/admin.service';
+import { AuthService, backfillNicknameSkeletons } from './features/auth/auth.service';
+import { BattleService } from './features/battles/battles.service';
+import { MatchmakingService } from './features/battles/matchmaking.service';
+import { PlayerService } from './features/players/players.service';
+import { RealtimeGateway } from './features/realtime/gateway';
+import { LobbyService } from './features/realtime/lobby.service';
 import { readCatalogFile } from './features/shop/catalog-file';
-import type { Logger } from 'pino';
-import { createInfra } from './infra';
-import { typedEvents } from './infra/events';
+import { ShopService } from './features/shop/shop.service';
+import { WalletService } from './features/wallet/wallet.service';
+import { createInfra, type Infra } from './infra';
+import { type Events, typedEvents } from './infra/events';
 import { createLogger } from './infra/logger';
 import { Metrics } from './infra/metrics';
 import { PasswordHasher } from './infra/password';
-import { createServices } from './services';
+import { createJobs, type Jobs } from './jobs';
 
-export interface BootstrapOptions {
+/** The infrastructure the services are built from (each gets only the pieces it uses). */
+export interface Infrastructure extends Omit<Infra, 'close'> {
+  config: Config;
+  database: Database;
+  /** The typed side of `bus`; features publish and subscribe only through it. */
+  events: Events;
+  metrics: Metrics;
+  passwords: PasswordHasher;
+  log: FastifyBaseLogger;
+  /** Closes the cache, bus, rate-limit, presence and in-flight store connections. */
+  closeInfra(): Promise<void>;
+}
+
+export interface Services {
+  wallet: WalletService;
+  auth: AuthService;
+  players: PlayerService;
+  shop: ShopService;
+  admin: AdminService;
+  battles: BattleService;
+  matchmaking: MatchmakingService;
+  realtime: RealtimeGateway;
+  lobby: LobbyService;
+}
+
+/** A built server: its infrastructure, its services and its background jobs. */
+export interface AppContext extends Infrastructure {
+  services: Services;
+  jobs: Jobs;
+}
+
+export interface WireOptions {
+  /** False: this node's quick-match pass pairs nobody (players wait; tests of the queue's own rules). */
+  resolveMatches?: boolean;
+}
+
+export interface BootstrapOptions extends WireOptions {
   /** Argon2 cost; tests lower it, production keeps the OWASP defaults. */
   passwordCost?: { memoryCost: number; timeCost: number };
   defaultMetrics?: boolean;
@@ -86,23 +138,26 @@ export async function createContext(config: Config, options: BootstrapOptions = 
     log,
     presenceTtlMs: config.presenceTtlMs,
   });
-  const base = {
-    config,
-    database,
-    cache: infra.cache,
-    bus: infra.bus,
-    events: typedEvents(infra.bus),
-    rateLimits: infra.rateLimits,
-    inFlight: infra.inFlight,
-    presence: infra.presence,
-    matchQueue: infra.matchQueue,
-    metrics: new Metrics({ defaultMetrics: options.defaultMetrics }),
-    passwords: new PasswordHasher(options.passwordCost ?? { memoryCost: 19_456, timeCost: 2 }),
-    log,
-    closeInfra: () => infra.close(),
-  };
-  // Services are built once here and shared by the app, main.ts and the command line.
-  const ctx: AppContext = { ...base, services: createServices(base) };
+  const ctx = wire(
+    {
+      config,
+      database,
+      cache: infra.cache,
+      bus: infra.bus,
+      events: typedEvents(infra.bus, (channel, problem) =>
+        log.warn({ channel, problem }, 'dropped an invalid bus event'),
+      ),
+      rateLimits: infra.rateLimits,
+      inFlight: infra.inFlight,
+      presence: infra.presence,
+      matchQueue: infra.matchQueue,
+      metrics: new Metrics({ defaultMetrics: options.defaultMetrics }),
+      passwords: new PasswordHasher(options.passwordCost ?? { memoryCost: 19_456, timeCost: 2 }),
+      log,
+      closeInfra: () => infra.close(),
+    },
+    options,
+  );
   try {
     await ctx.services.shop.syncCatalog(catalog);
   } catch (error) {
@@ -112,7 +167,90 @@ export async function createContext(config: Config, options: BootstrapOptions = 
   return ctx;
 }
 
+/**
+ * Builds the services over the infrastructure, each once, and the background jobs. Synchronous and
+ * side-effect free apart from the gateway's bus subscriptions; the jobs start only when asked.
+ */
+export function wire(infra: Infrastructure, options: WireOptions = {}): AppContext {
+  const { config, database, cache, events, rateLimits, inFlight, presence, matchQueue, metrics, log } = infra;
+  const wallet = new WalletService({ database, config, metrics, inFlight, events });
+  const players = new PlayerService({ database, config, online: presence });
+  const shop = new ShopService({ database, cache, events, metrics });
+  const admin = new AdminService({ database, shop });
+  const auth = new AuthService({
+    config,
+    database,
+    cache,
+    events,
+    rateLimits,
+    metrics,
+    passwords: infra.passwords,
+    players,
+  });
+  const lobby = new LobbyService({ presence, database });
+  const battles = new BattleService({ wallet, database, presence, events, metrics, config, log });
+  const matchmaking = new MatchmakingService({
+    presence,
+    matchQueue,
+    players,
+    resolver: options.resolveMatches === false ? null : battles,
+    log,
+  });
+  const realtime = new RealtimeGateway({
+    events,
+    presence,
+    log,
+    auth,
+    players,
+    pendingChallenges: battles,
+    onOffline: (playerId) => void matchmaking.leave(playerId).catch(() => undefined),
+    authTimeoutMs: config.wsAuthTimeoutMs,
+    maxBufferedBytes: config.wsMaxBufferedBytes,
+  });
+
+  metrics.gauge('websocket_open_sockets', 'WebSockets open on this node', () => realtime.openSockets);
+  metrics.gauge('matchmaking_queue_length', 'Players waiting for a quick match (all nodes)', () =>
+    matchQueue.length(),
+  );
+
+  // Every node runs every job; the database (SKIP LOCKED) and the queue (atomic pops) keep them apart.
+  const jobs = createJobs(
+    [
+      // At start too: stakes a crash left in escrow past their time are refunded after a restart.
+      {
+        name: 'battle expiry sweep',
+        everyMs: config.battleSweepIntervalMs,
+        atStart: true,
+        run: () => battles.sweep(),
+      },
+      { name: 'quick match pass', everyMs: config.matchmakingIntervalMs, run: () => matchmaking.kick() },
+      { name: 'websocket heartbeat', everyMs: config.wsHeartbeatMs, run: () => realtime.heartbeat() },
+      // At start too: registers this node and sweeps nodes that died while none was running.
+      {
+        name: 'presence tick',
+        everyMs: config.presenceTickMs,
+        atStart: true,
+        run: () => realtime.tickPresence(),
+      },
+      {
+        name: 'housekeeping',
+        everyMs: config.housekeepingIntervalMs,
+        run: () => Promise.all([wallet.deleteExpiredKeys(), auth.deleteDeadSessions()]),
+      },
+    ],
+    log,
+  );
+
+  return {
+    ...infra,
+    services: { wallet, auth, players, shop, admin, battles, matchmaking, realtime, lobby },
+    jobs,
+  };
+}
+
+/** Stops the jobs (if the app did not), then closes the infrastructure and the database. */
 export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.jobs.stop();
   await ctx.closeInfra().catch(() => undefined);
   await ctx.database.close();
 }

@@ -28,6 +28,12 @@ export interface Config {
   wsMaxBufferedBytes: number;
   /** A node whose presence heartbeat is this old counts as dead: its players go offline. */
   presenceTtlMs: number;
+  /** Background jobs (bootstrap.ts starts them): how often each runs on every node. */
+  presenceTickMs: number;
+  battleSweepIntervalMs: number;
+  matchmakingIntervalMs: number;
+  /** Forgetting idempotency keys past their retention and sessions a day past their end. */
+  housekeepingIntervalMs: number;
   itemsFile: string;
   /** The built browser game (web/dist), served at `/`; a fallback page says how to build it when missing. */
   webDistDir: string;
@@ -107,7 +113,7 @@ function metricsToken(env: Env): string | null {
   return token;
 }
 
-/** The embedded Postgres allows 60 connections (db/embedded.ts); the admin CLI and tests need a few. */
+/** The embedded Postgres allows 60 connections (db/embedded/); the admin CLI and tests need a few. */
 const EMBEDDED_POOL_MAX = 50;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -134,6 +140,21 @@ export function parseConfig(env: Env): Config {
   }
   const host = text(env, 'HOST') ?? '127.0.0.1';
   if (!/^[\w.:-]+$/.test(host)) throw new ConfigError('HOST', `is not a host name or address: "${host}"`);
+  const presenceTtlMs = integer(env, 'PRESENCE_TTL_MS', 15_000, 200, 300_000);
+  // Renewed three times per TTL by default, so one late tick never makes a live node look dead.
+  const presenceTickMs = integer(
+    env,
+    'PRESENCE_TICK_MS',
+    Math.max(50, Math.floor(presenceTtlMs / 3)),
+    50,
+    300_000,
+  );
+  if (presenceTickMs >= presenceTtlMs) {
+    throw new ConfigError(
+      'PRESENCE_TICK_MS',
+      `must be below PRESENCE_TTL_MS (${presenceTtlMs}), got ${presenceTickMs}`,
+    );
+  }
   const trustProxy = text(env, 'TRUST_PROXY') ?? 'false';
   if (trustProxy !== 'true' && trustProxy !== 'false')
     throw new ConfigError('TRUST_PROXY', 'must be true or false');
@@ -155,7 +176,11 @@ export function parseConfig(env: Env): Config {
     wsAuthTimeoutMs: integer(env, 'WS_AUTH_TIMEOUT_MS', 5_000, 50, 60_000),
     wsHeartbeatMs: integer(env, 'WS_HEARTBEAT_MS', 10_000, 50, 60_000),
     wsMaxBufferedBytes: integer(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
-    presenceTtlMs: integer(env, 'PRESENCE_TTL_MS', 15_000, 200, 300_000),
+    presenceTtlMs,
+    presenceTickMs,
+    battleSweepIntervalMs: integer(env, 'BATTLE_SWEEP_INTERVAL_MS', 1_000, 50, 3_600_000),
+    matchmakingIntervalMs: integer(env, 'MATCHMAKING_INTERVAL_MS', 1_000, 50, 3_600_000),
+    housekeepingIntervalMs: integer(env, 'HOUSEKEEPING_INTERVAL_MS', 3_600_000, 1_000, 86_400_000),
     itemsFile: path.resolve(text(env, 'ITEMS_FILE') ?? defaultItemsFile),
     webDistDir: path.resolve(text(env, 'WEB_DIST_DIR') ?? path.join(repositoryRoot, 'web', 'dist')),
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1200, 0, 10_000_000),

@@ -1,6 +1,7 @@
 /**
- * Entry point: read config, build, listen; on SIGTERM/SIGINT stop taking requests, let in-flight ones
- * finish, close connections, stop the embedded Postgres (if it is ours) and exit. A bad configuration value
+ * Entry point: read config, build (bootstrap.ts), listen (the background jobs start with the app); on
+ * SIGTERM/SIGINT stop taking requests, let in-flight ones finish, stop the jobs, close connections, stop the
+ * embedded Postgres (if it is ours) and exit. A bad configuration value
  * or a failed start prints one line and exits 1.
  */
 import { buildApp } from './app';
@@ -29,19 +30,11 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const housekeeping = setInterval(() => {
-    void Promise.all([ctx.services.wallet.deleteExpiredKeys(), ctx.services.auth.deleteDeadSessions()]).catch(
-      (error: unknown) => app.log.warn({ err: error }, 'housekeeping failed'),
-    );
-  }, 3_600_000);
-  housekeeping.unref();
-
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    clearInterval(housekeeping);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     void app

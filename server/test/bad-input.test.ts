@@ -8,12 +8,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
+import { wire } from '../src/bootstrap';
 import { parseConfig } from '../src/config';
-import type { AppContext } from '../src/context';
 import { rowsOf } from '../src/db/client';
 import { hashToken, sessionCacheKey, sessionRevisionKey } from '../src/features/auth/auth.service';
 import { MemoryRateLimitStore } from '../src/infra/rate-limit-store';
-import { createServices } from '../src/services';
 import {
   type Answer,
   api,
@@ -856,7 +855,7 @@ describe.each(backends)('bad input on %s', (backend) => {
         rateLimits: new MemoryRateLimitStore(),
       };
       // Services are built once per context: this one's, with its own limits.
-      const ctx: AppContext = { ...base, services: createServices(base) };
+      const ctx = wire(base);
       const app = await buildApp(ctx, { logger: false });
       await app.listen({ port: 0, host: '127.0.0.1' });
       const address = app.server.address();

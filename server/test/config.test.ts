@@ -44,6 +44,12 @@ describe('parseConfig', () => {
       loginMaxFailures: 5,
       logLevel: 'info',
       bodyLimitBytes: 16 * 1024,
+      presenceTtlMs: 15_000,
+      presenceTickMs: 5_000,
+      wsHeartbeatMs: 10_000,
+      battleSweepIntervalMs: 1_000,
+      matchmakingIntervalMs: 1_000,
+      housekeepingIntervalMs: 3_600_000,
     });
     expect(defaultItemsFile).toBe(path.join(repositoryRoot, 'server', 'initial_items.json'));
   });
@@ -151,6 +157,13 @@ describe('parseConfig', () => {
     ['DATABASE_POOL_SIZE', '0'],
     ['DATABASE_POOL_SIZE', 'lots'],
     ['DATABASE_POOL_SIZE', '51'],
+    ['PRESENCE_TICK_MS', '10'],
+    ['PRESENCE_TICK_MS', '15000'],
+    ['BATTLE_SWEEP_INTERVAL_MS', '0'],
+    ['BATTLE_SWEEP_INTERVAL_MS', '1s'],
+    ['MATCHMAKING_INTERVAL_MS', '-1'],
+    ['HOUSEKEEPING_INTERVAL_MS', '999'],
+    ['HOUSEKEEPING_INTERVAL_MS', 'hourly'],
   ])('refuses %s=%j, naming the variable', (variable, value) => {
     const error = configError({ [variable]: value });
     expect(error.variable).toBe(variable);
@@ -164,6 +177,26 @@ describe('parseConfig', () => {
     expect(error.message).toMatch(/LOGIN_BONUS_MAX.*LOGIN_BONUS_MIN/);
     // The default maximum (20) is below a minimum of 50 too.
     expect(configError({ LOGIN_BONUS_MIN: '50' }).variable).toBe('LOGIN_BONUS_MAX');
+  });
+
+  it("reads the background jobs' intervals; the presence tick must stay below PRESENCE_TTL_MS", () => {
+    expect(
+      parseConfig({
+        BATTLE_SWEEP_INTERVAL_MS: '250',
+        MATCHMAKING_INTERVAL_MS: '500',
+        HOUSEKEEPING_INTERVAL_MS: '60000',
+        PRESENCE_TTL_MS: '3000',
+      }),
+    ).toMatchObject({
+      battleSweepIntervalMs: 250,
+      matchmakingIntervalMs: 500,
+      housekeepingIntervalMs: 60_000,
+      presenceTickMs: 1_000,
+    });
+    expect(parseConfig({ PRESENCE_TICK_MS: '2999', PRESENCE_TTL_MS: '3000' }).presenceTickMs).toBe(2_999);
+    const error = configError({ PRESENCE_TICK_MS: '3000', PRESENCE_TTL_MS: '3000' });
+    expect(error.variable).toBe('PRESENCE_TICK_MS');
+    expect(error.message).toMatch(/PRESENCE_TICK_MS.*PRESENCE_TTL_MS/);
   });
 
   it('takes DATABASE_POOL_SIZE up to 50 on the embedded database, more with DATABASE_URL', () => {

@@ -4,9 +4,8 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
-import { closeContext, createContext } from '../src/bootstrap';
+import { type AppContext, closeContext, createContext } from '../src/bootstrap';
 import { parseConfig } from '../src/config';
-import type { AppContext } from '../src/context';
 import { createInfra } from '../src/infra/index';
 import { createLogger } from '../src/infra/logger';
 import { RedisOutageLog } from '../src/infra/outage-log';

@@ -1,4 +1,5 @@
 /** The shared protocol of MetaGameplay: schemas, error codes and money helpers for server and clients. */
+export * from './elo';
 export * from './errors';
 export * from './events';
 export * from './fairness';

@@ -1,6 +1,6 @@
 /**
  * The Database: one Drizzle handle over a node-postgres pool, on the Postgres of DATABASE_URL or on the
- * embedded Postgres the server starts in DATA_DIR (db/embedded.ts). One engine, one code path.
+ * embedded Postgres the server starts in DATA_DIR (db/embedded/). One engine, one code path.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,5 +1,5 @@
 /** Prometheus metrics: one registry per app instance (tests build several apps in one process). */
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 type CacheName = 'shop_page' | 'session';
 
@@ -138,6 +138,26 @@ export class Metrics {
   }
 
   /** Counts one answered request and its latency. */
+  /**
+   * A gauge read at scrape time (sockets open, players queued). Registered once per name: wiring the
+   * services again over this registry (a test's second app) replaces it.
+   */
+  gauge(name: string, help: string, read: () => number | Promise<number>): void {
+    this.registry.removeSingleMetric(name);
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        try {
+          this.set(await read());
+        } catch {
+          // The backend is down: the gauge keeps its last value.
+        }
+      },
+    });
+  }
+
   observeRequest(method: string, route: string, status: number, seconds: number): void {
     this.#requests.observe(method, route, status, seconds);
   }

@@ -8,9 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/app';
-import { closeContext, createContext } from '../../src/bootstrap';
+import { type AppContext, closeContext, createContext } from '../../src/bootstrap';
 import { parseConfig } from '../../src/config';
-import type { AppContext } from '../../src/context';
 
 export type Backend = 'embedded' | 'postgres';
 
@@ -71,7 +70,7 @@ export async function createTestDatabase(
 export async function startServer(
   backend: Backend,
   env: Record<string, string> = {},
-  options: { databaseUrl?: string; redisKeyPrefix?: string } = {},
+  options: { databaseUrl?: string; redisKeyPrefix?: string; resolveMatches?: boolean } = {},
 ): Promise<TestServer> {
   let dropDatabase: (() => Promise<void>) | null = null;
   let databaseUrl: string;
@@ -95,6 +94,7 @@ export async function startServer(
     defaultMetrics: false,
     // Nodes that should share one cache (and hear each other's events) pass the same prefix.
     redisKeyPrefix: options.redisKeyPrefix,
+    resolveMatches: options.resolveMatches,
   });
   const app = await buildApp(ctx, { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });

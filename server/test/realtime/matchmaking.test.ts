@@ -2,8 +2,7 @@
 // DELETE or by going offline, and the matcher handing a pair to the battle resolver (a recording stub
 // here; the battles service resolves it in the app) or putting the one still online back in line.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MatchmakingService } from '../../src/features/realtime/matchmaking.service';
-import { PlayerService } from '../../src/features/players/players.service';
+import { MatchmakingService, type MatchResolver } from '../../src/features/battles/matchmaking.service';
 import { api, call, fund, register, type TestPlayer } from '../helpers/http';
 import { backends, startServer, type TestServer } from '../helpers/server';
 import { WsClient } from '../helpers/ws';
@@ -24,11 +23,19 @@ describe('quick match', () => {
 
   beforeAll(async () => {
     if (!backend) throw new Error('no backend');
-    server = await startServer(backend);
     // The queue's own rules under test: the server's matcher stands aside (its resolver is the battles
-    // service; server/test/battles.test.ts plays real quick matches), so pairs go to this test's matchers.
-    server.ctx.services.matchmaking.resolver = null;
+    // service; server/test/battles/quick-match.test.ts plays real quick matches), so pairs go to this test's matchers.
+    server = await startServer(backend, {}, { resolveMatches: false });
   });
+  /** A matcher of this test over the server's queue, presence and players. */
+  const matcherWith = (resolver: MatchResolver) =>
+    new MatchmakingService({
+      presence: server.ctx.presence,
+      matchQueue: server.ctx.matchQueue,
+      players: server.ctx.services.players,
+      resolver,
+      log: server.ctx.log,
+    });
   afterAll(async () => {
     for (const socket of sockets) socket.socket.terminate();
     await server?.close();
@@ -84,13 +91,13 @@ describe('quick match', () => {
 
   it('hands a pair with the same stake to the resolver; a pair member gone offline is dropped, the other waits on', async () => {
     const resolved: [string, string, number][] = [];
-    const matcher = new MatchmakingService(server.ctx, new PlayerService(server.ctx));
-    matcher.resolver = {
+    const resolver: MatchResolver = {
       resolveMatched: (a, b, stake) => {
         resolved.push([a, b, stake]);
         return Promise.resolve();
       },
     };
+    const matcher = matcherWith(resolver);
     const [a, b, c] = [await register(server), await register(server), await register(server)];
     for (const pilot of [a, b, c]) await fund(server, pilot.player.id, 10_000);
     await Promise.all([online(a), online(b)]);

@@ -1,19 +1,20 @@
 /**
- * SQL of accounts and sessions. The statements that open a session with its login bonus are the
- * wallet's (wallet.repository.ts), as every statement that moves money.
+ * SQL of accounts and sessions (db/README.md: the builder where it serves, `sql` only for the page update
+ * of skeletons). The statements that open a session with its login bonus move money: sessions.repository.ts.
  */
-import { sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, notExists, or, sql } from 'drizzle-orm';
 import { type Executor, rowsOf } from '../../db/client';
+import { players, sessions } from '../../db/schema';
 
 export async function findCredentials(
   db: Executor,
   nicknameKey: string,
 ): Promise<{ id: string; passwordHash: string } | null> {
-  const result = await db.execute(
-    sql`SELECT id, password_hash FROM players WHERE nickname_key = ${nicknameKey}`,
-  );
-  const row = rowsOf<{ id: string; password_hash: string }>(result)[0];
-  return row ? { id: row.id, passwordHash: row.password_hash } : null;
+  const [row] = await db
+    .select({ id: players.id, passwordHash: players.passwordHash })
+    .from(players)
+    .where(eq(players.nicknameKey, nicknameKey));
+  return row ?? null;
 }
 
 export interface SessionRow {
@@ -22,23 +23,25 @@ export interface SessionRow {
 }
 
 export async function findLiveSession(db: Executor, tokenHash: string): Promise<SessionRow | null> {
-  const result = await db.execute(sql`
-    SELECT player_id, expires_at FROM sessions
-    WHERE token_hash = ${tokenHash} AND revoked_at IS NULL AND expires_at > now()
-  `);
-  const row = rowsOf<{ player_id: string; expires_at: string | Date }>(result)[0];
-  return row ? { playerId: row.player_id, expiresAt: new Date(row.expires_at) } : null;
+  const [row] = await db
+    .select({ playerId: sessions.playerId, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(
+      and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)),
+    );
+  return row ?? null;
 }
 
 export async function revokeSession(db: Executor, tokenHash: string): Promise<void> {
-  await db.execute(
-    sql`UPDATE sessions SET revoked_at = now() WHERE token_hash = ${tokenHash} AND revoked_at IS NULL`,
-  );
+  await db
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt)));
 }
 
 export async function deleteDeadSessions(db: Executor): Promise<void> {
-  await db.execute(sql`DELETE FROM sessions WHERE expires_at < now() - interval '1 day'
-                       OR revoked_at < now() - interval '1 day'`);
+  const dayAgo = sql`now() - interval '1 day'`;
+  await db.delete(sessions).where(or(lt(sessions.expiresAt, dayAgo), lt(sessions.revokedAt, dayAgo)));
 }
 
 /** A page of players registered before nickname skeletons existed, by id. */
@@ -47,12 +50,12 @@ export async function findPlayersWithoutSkeleton(
   afterId: string | null,
   limit: number,
 ): Promise<{ id: string; nickname: string }[]> {
-  return rowsOf<{ id: string; nickname: string }>(
-    await db.execute(sql`
-      SELECT id, nickname FROM players
-      WHERE nickname_skeleton IS NULL AND (${afterId}::uuid IS NULL OR id > ${afterId}::uuid)
-      ORDER BY id LIMIT ${limit}`),
-  );
+  return db
+    .select({ id: players.id, nickname: players.nickname })
+    .from(players)
+    .where(and(isNull(players.nicknameSkeleton), afterId === null ? undefined : gt(players.id, afterId)))
+    .orderBy(asc(players.id))
+    .limit(limit);
 }
 
 /**
@@ -79,9 +82,11 @@ export async function setNicknameSkeletons(
 
 /** Sets a player's skeleton unless another player has it already; false when it was taken. */
 export async function setNicknameSkeleton(db: Executor, id: string, skeleton: string): Promise<boolean> {
-  const result = await db.execute(sql`
-    UPDATE players SET nickname_skeleton = ${skeleton}
-    WHERE id = ${id} AND NOT EXISTS (SELECT 1 FROM players WHERE nickname_skeleton = ${skeleton})
-    RETURNING id`);
-  return rowsOf(result).length > 0;
+  const taken = db.select({ one: sql`1` }).from(players).where(eq(players.nicknameSkeleton, skeleton));
+  const set = await db
+    .update(players)
+    .set({ nicknameSkeleton: skeleton })
+    .where(and(eq(players.id, id), notExists(taken)))
+    .returning({ id: players.id });
+  return set.length > 0;
 }

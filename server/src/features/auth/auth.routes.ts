@@ -2,17 +2,16 @@
 import { Credentials, SessionResponse } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { AppContext } from '../../context';
 import { authenticatedPlayer, requirePlayer } from './authenticate';
-import { authRateLimit } from '../../plugins/rate-limit';
+import { authRateLimit, type RateLimits } from '../../plugins/rate-limit';
 import { bearerAuth, errors } from '../../lib/http';
 import type { AuthService } from './auth.service';
 
-export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; auth: AuthService }> = async (
+export const authRoutes: FastifyPluginAsyncTypebox<{ rateLimits: RateLimits; auth: AuthService }> = async (
   app,
-  { ctx, auth },
+  { rateLimits, auth },
 ) => {
-  const limit = authRateLimit(ctx);
+  const limit = authRateLimit(rateLimits);
 
   app.post(
     '/auth/register',

@@ -6,11 +6,16 @@
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { SessionResponse } from '@metagameplay/protocol';
-import type { ServiceContext } from '../../context';
-import { type Executor, pgErrorOf } from '../../db/client';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../../config';
+import { type Database, type Executor, pgErrorOf } from '../../db/client';
+import type { Cache } from '../../infra/cache';
+import type { Events } from '../../infra/events';
+import type { Metrics } from '../../infra/metrics';
+import type { PasswordHasher } from '../../infra/password';
+import type { RateLimitStore } from '../../infra/rate-limit-store';
 import { DomainError } from '../../lib/domain-error';
 import type { PlayerService } from '../players/players.service';
-import type { WalletService } from '../wallet/wallet.service';
 import {
   deleteDeadSessions,
   findCredentials,
@@ -21,6 +26,7 @@ import {
   setNicknameSkeletons,
 } from './auth.repository';
 import { nicknameProblem, nicknameSkeletonOf } from './nickname';
+import { insertPlayerWithSession, openSessionWithBonus } from './sessions.repository';
 
 export interface AuthenticatedPlayer {
   id: string;
@@ -40,7 +46,10 @@ export function nicknameKeyOf(nickname: string): string {
  * two old names look alike, the first keeps the skeleton and the other stays without one: both can
  * still log in, and no new look-alike of either can register.
  */
-export async function backfillNicknameSkeletons(db: Executor, log: ServiceContext['log']): Promise<void> {
+export async function backfillNicknameSkeletons(
+  db: Executor,
+  log: Pick<FastifyBaseLogger, 'warn'>,
+): Promise<void> {
   let afterId: string | null = null;
   let collisions = 0;
   for (;;) {
@@ -63,16 +72,32 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+export interface AuthDeps {
+  config: Pick<
+    Config,
+    | 'loginBonusMin'
+    | 'loginBonusMax'
+    | 'loginBonusCooldownSeconds'
+    | 'loginMaxFailures'
+    | 'loginNicknameMaxFailures'
+    | 'loginLockMinutes'
+    | 'sessionTtlHours'
+  >;
+  database: Pick<Database, 'db' | 'query'>;
+  cache: Pick<Cache, 'get' | 'set' | 'incr'>;
+  events: Pick<Events, 'publish'>;
+  rateLimits: Pick<RateLimitStore, 'peek' | 'hit' | 'reset'>;
+  metrics: Pick<Metrics, 'logins' | 'failedLogins' | 'cacheLookup'>;
+  passwords: Pick<PasswordHasher, 'hash' | 'verify'>;
+  players: Pick<PlayerService, 'privateProfile'>;
+}
+
 export class AuthService {
-  constructor(
-    private readonly ctx: ServiceContext,
-    private readonly players: PlayerService,
-    private readonly wallet: WalletService,
-  ) {}
+  constructor(private readonly deps: AuthDeps) {}
 
   /** A login bonus in minor units, uniform over [min, max] credits inclusive. */
   drawBonus(): number {
-    const { loginBonusMin, loginBonusMax } = this.ctx.config;
+    const { loginBonusMin, loginBonusMax } = this.deps.config;
     return randomInt(loginBonusMin * 100, loginBonusMax * 100 + 1);
   }
 
@@ -85,9 +110,9 @@ export class AuthService {
     }
     // Stored composed (NFC): a name typed with combining marks shows like the same name typed composed.
     const nickname = given.normalize('NFC');
-    const passwordHash = await this.ctx.passwords.hash(password);
+    const passwordHash = await this.deps.passwords.hash(password);
     const { token, tokenHash, expiresAt } = this.#newToken();
-    const created = await this.wallet.registerWithBonus({
+    const created = await insertPlayerWithSession(this.deps.database, {
       nickname,
       nicknameKey: nicknameKeyOf(nickname),
       nicknameSkeleton: nicknameSkeletonOf(nickname),
@@ -97,7 +122,7 @@ export class AuthService {
       expiresAt,
     });
     if (!created) throw new DomainError('NICKNAME_TAKEN', `The nickname "${nickname}" is taken`);
-    this.ctx.metrics.logins.inc({ kind: 'register' });
+    this.deps.metrics.logins.inc({ kind: 'register' });
     return this.#sessionResponse(token, expiresAt, created.id, created.bonus);
   }
 
@@ -112,33 +137,34 @@ export class AuthService {
     const key = nicknameKeyOf(nickname);
     const locks = this.#loginLocks(key, address);
     for (const lock of locks) {
-      const failures = await this.ctx.rateLimits.peek(lock.key);
+      const failures = await this.deps.rateLimits.peek(lock.key);
       if (failures && failures.count >= lock.max) throw lockedError(failures.resetAt);
     }
-    const credentials = await findCredentials(this.ctx.database.db, key);
+    const credentials = await findCredentials(this.deps.database.db, key);
     if (!credentials) throw new DomainError('PLAYER_NOT_FOUND', `No pilot is called "${nickname}"`);
-    if (!(await this.ctx.passwords.verify(credentials.passwordHash, password))) {
-      this.ctx.metrics.failedLogins.inc();
-      const windowMs = this.ctx.config.loginLockMinutes * 60_000;
-      for (const lock of locks) await this.ctx.rateLimits.hit(lock.key, windowMs);
+    if (!(await this.deps.passwords.verify(credentials.passwordHash, password))) {
+      this.deps.metrics.failedLogins.inc();
+      const windowMs = this.deps.config.loginLockMinutes * 60_000;
+      for (const lock of locks) await this.deps.rateLimits.hit(lock.key, windowMs);
       throw new DomainError('INVALID_CREDENTIALS', 'Wrong nickname or password');
     }
     const own = locks.find((lock) => lock.perAddress);
-    if (own) await this.ctx.rateLimits.reset(own.key);
+    if (own) await this.deps.rateLimits.reset(own.key);
     const { token, tokenHash, expiresAt } = this.#newToken();
-    const opened = await this.wallet.loginWithBonus({
+    const opened = await openSessionWithBonus(this.deps.database, {
       playerId: credentials.id,
       bonus: this.drawBonus(),
+      cooldownSeconds: this.deps.config.loginBonusCooldownSeconds,
       tokenHash,
       expiresAt,
     });
     if (!opened) throw new DomainError('PLAYER_NOT_FOUND', `No pilot is called "${nickname}"`);
-    this.ctx.metrics.logins.inc({ kind: 'login' });
+    this.deps.metrics.logins.inc({ kind: 'login' });
     return this.#sessionResponse(token, expiresAt, opened.id, opened.bonus);
   }
 
   #loginLocks(key: string, address: string): { key: string; max: number; perAddress: boolean }[] {
-    const { loginMaxFailures, loginNicknameMaxFailures } = this.ctx.config;
+    const { loginMaxFailures, loginNicknameMaxFailures } = this.deps.config;
     return [
       ...(loginMaxFailures > 0
         ? [{ key: `login-fail:${key}:${address}`, max: loginMaxFailures, perAddress: true }]
@@ -150,22 +176,22 @@ export class AuthService {
   }
 
   async logout(player: AuthenticatedPlayer): Promise<void> {
-    await revokeSession(this.ctx.database.db, player.tokenHash);
+    await revokeSession(this.deps.database.db, player.tokenHash);
     // Not a del() of the entry: a lookup on another node that read the session before the revocation may
     // fill the entry after any delete. Bumping the version orphans that fill too (see sessionCacheKey).
     try {
-      await this.ctx.cache.incr(sessionRevisionKey(player.tokenHash));
+      await this.deps.cache.incr(sessionRevisionKey(player.tokenHash));
     } catch {
       // The cache is down: nothing is served from it until it is back, under a new generation.
     }
     // Announced on the bus for listeners on any node (none needs it for correctness: the revision above
     // is what makes every node refuse the token).
-    void this.ctx.events.publish('session.revoked', { tokenHash: player.tokenHash }).catch(() => undefined);
+    void this.deps.events.publish('session.revoked', { tokenHash: player.tokenHash }).catch(() => undefined);
   }
 
   /** Housekeeping: forgets sessions a day past their end. */
   deleteDeadSessions(): Promise<void> {
-    return deleteDeadSessions(this.ctx.database.db);
+    return deleteDeadSessions(this.deps.database.db);
   }
 
   /** The player a bearer token belongs to, or null when it is unknown, expired or revoked. */
@@ -174,24 +200,24 @@ export class AuthService {
     const tokenHash = hashToken(token);
     // The version is read before the entry and before the database, so a fill below lands under the
     // version that was current before its database read (see sessionCacheKey).
-    const revision = (await this.ctx.cache.get(sessionRevisionKey(tokenHash))) ?? '0';
+    const revision = (await this.deps.cache.get(sessionRevisionKey(tokenHash))) ?? '0';
     const cacheKey = sessionCacheKey(tokenHash, revision);
-    const cached = await this.ctx.cache.get(cacheKey);
+    const cached = await this.deps.cache.get(cacheKey);
     if (cached) {
       const { playerId, expiresAt } = JSON.parse(cached) as { playerId: string; expiresAt: number };
-      this.ctx.metrics.cacheLookup('session', true);
+      this.deps.metrics.cacheLookup('session', true);
       if (expiresAt > Date.now()) return { id: playerId, tokenHash, expiresAt };
       return null;
     }
-    this.ctx.metrics.cacheLookup('session', false);
-    const session = await findLiveSession(this.ctx.database.db, tokenHash);
+    this.deps.metrics.cacheLookup('session', false);
+    const session = await findLiveSession(this.deps.database.db, tokenHash);
     if (!session) return null;
     const ttl = Math.min(
       SESSION_CACHE_SECONDS,
       Math.floor((session.expiresAt.getTime() - Date.now()) / 1000),
     );
     if (ttl > 0) {
-      await this.ctx.cache.set(
+      await this.deps.cache.set(
         cacheKey,
         JSON.stringify({ playerId: session.playerId, expiresAt: session.expiresAt.getTime() }),
         ttl,
@@ -202,7 +228,7 @@ export class AuthService {
 
   #newToken(): { token: string; tokenHash: string; expiresAt: Date } {
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(Date.now() + this.ctx.config.sessionTtlHours * 3_600_000);
+    const expiresAt = new Date(Date.now() + this.deps.config.sessionTtlHours * 3_600_000);
     return { token, tokenHash: hashToken(token), expiresAt };
   }
 
@@ -212,7 +238,7 @@ export class AuthService {
     playerId: string,
     bonus: number,
   ): Promise<SessionResponse> {
-    const player = await this.players.privateProfile(playerId);
+    const player = await this.deps.players.privateProfile(playerId);
     return { token, expiresAt: expiresAt.toISOString(), player, loginBonus: bonus };
   }
 }

@@ -26,7 +26,7 @@ export function authenticatedPlayer(request: FastifyRequest): AuthenticatedPlaye
   return request.player;
 }
 
-export function requirePlayer(auth: AuthService) {
+export function requirePlayer(auth: Pick<AuthService, 'authenticate'>) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const token = bearerToken(request);
     if (!token) throw new DomainError('UNAUTHENTICATED', 'Missing bearer token');
@@ -36,7 +36,7 @@ export function requirePlayer(auth: AuthService) {
   };
 }
 
-export function requireAdmin(auth: AuthService, players: PlayerService) {
+export function requireAdmin(auth: Pick<AuthService, 'authenticate'>, players: Pick<PlayerService, 'role'>) {
   const player = requirePlayer(auth);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     await player(request, reply);

@@ -1,12 +1,110 @@
 /**
- * Reads of battles and the leaderboard. Every write is a wallet move (features/wallet, 0005_battles.sql);
- * a battle is shown by the database's own mg_battle_json, so a read and a move's answer cannot differ.
+ * SQL of battles. The moves (challenge, accept, decline/cancel, quick match, expiry) are the money functions
+ * of drizzle/0005_battles.sql (as 0006 left them), called as named prepared statements through the wallet's
+ * callMoneyFunction: one round trip each, the battle row and both players locked in a fixed order, the
+ * Idempotency-Key claimed inside. Reads show a battle by the database's own mg_battle_json, so a read and a
+ * move's answer cannot differ.
  */
 import type { Battle } from '@metagameplay/protocol';
 import type { Database } from '../../db/client';
 
+/** A database that runs named prepared statements (all these need). */
+type Queryable = Pick<Database, 'query'>;
+import { callMoneyFunction, type KeyArgs, type MoveRow } from '../wallet/wallet.repository';
+
+/** What a battle move answers besides (drizzle/0005_battles.sql): the battle after it, the balances it moved. */
+export interface BattleMoveRow extends MoveRow {
+  o_battle: Battle | null;
+  o_balances: Record<string, number | string> | null;
+  /** A challenge only: an overdue, unswept challenge to the same opponent that it expired first. */
+  o_expired?: Battle | null;
+}
+
+export function battleChallenge(
+  database: Queryable,
+  args: {
+    challengerId: string;
+    opponentId: string;
+    stake: number;
+    clientSeed: string | null;
+    seed: string;
+    opponentOnline: boolean;
+    ttlSeconds: number;
+    maxPending: number;
+  } & KeyArgs,
+): Promise<BattleMoveRow> {
+  return callMoneyFunction(
+    database,
+    'battles_challenge',
+    `SELECT o_kind, o_status, o_outcome, o_battle, o_balances, o_expired
+     FROM mg_battle_challenge($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      args.challengerId,
+      args.opponentId,
+      args.stake,
+      args.clientSeed,
+      args.seed,
+      args.opponentOnline,
+      args.ttlSeconds,
+      args.maxPending,
+      args.key,
+      args.fingerprint,
+    ],
+  );
+}
+
+export function battleAccept(
+  database: Queryable,
+  args: { battleId: string; playerId: string; clientSeed: string | null } & KeyArgs,
+): Promise<BattleMoveRow> {
+  return callMoneyFunction(
+    database,
+    'battles_accept',
+    'SELECT o_kind, o_status, o_outcome, o_battle, o_balances FROM mg_battle_accept($1, $2, $3, $4, $5)',
+    [args.battleId, args.playerId, args.clientSeed, args.key, args.fingerprint],
+  );
+}
+
+export function battleEnd(
+  database: Queryable,
+  args: { battleId: string; playerId: string; action: 'decline' | 'cancel' } & KeyArgs,
+): Promise<BattleMoveRow> {
+  return callMoneyFunction(
+    database,
+    'battles_end',
+    'SELECT o_kind, o_status, o_outcome, o_battle, o_balances FROM mg_battle_end($1, $2, $3, $4, $5)',
+    [args.battleId, args.playerId, args.action, args.key, args.fingerprint],
+  );
+}
+
+/** Quick match: a battle held and resolved at once; no Idempotency-Key (the server starts it). */
+export function battleMatch(
+  database: Queryable,
+  args: { challengerId: string; opponentId: string; stake: number; seed: string },
+): Promise<BattleMoveRow> {
+  return callMoneyFunction(
+    database,
+    'battles_match',
+    `SELECT 'done' AS o_kind, o_status, o_outcome, o_battle, o_balances
+     FROM mg_battle_match($1, $2, $3, $4)`,
+    [args.challengerId, args.opponentId, args.stake, args.seed],
+  );
+}
+
+/** Expires and refunds up to `limit` overdue challenges (rows other nodes hold are skipped). */
+export async function expireDueBattles(
+  database: Queryable,
+  limit: number,
+): Promise<Pick<BattleMoveRow, 'o_battle' | 'o_balances'>[]> {
+  return database.query({
+    name: 'battles_expire',
+    text: 'SELECT o_battle, o_balances FROM mg_battle_expire_due($1)',
+    values: [limit],
+  });
+}
+
 /** One battle as the API shows it, or null. */
-export async function findBattle(database: Database, battleId: string): Promise<Battle | null> {
+export async function findBattle(database: Queryable, battleId: string): Promise<Battle | null> {
   const [row] = await database.query<{ battle: Battle }>({
     name: 'battles_find',
     text: 'SELECT mg_battle_json(b) AS battle FROM battles b WHERE id = $1',
@@ -26,7 +124,7 @@ export interface BattleListRow {
  * read by its own index, then merged.
  */
 export async function listBattles(
-  database: Database,
+  database: Queryable,
   playerId: string,
   after: readonly [string, string] | null,
   limit: number,
@@ -45,7 +143,11 @@ export async function listBattles(
 }
 
 /** The pending battles a player is in (either side), oldest first: for `hello`. */
-export async function pendingBattles(database: Database, playerId: string, limit: number): Promise<Battle[]> {
+export async function pendingBattles(
+  database: Queryable,
+  playerId: string,
+  limit: number,
+): Promise<Battle[]> {
   const rows = await database.query<{ battle: Battle }>({
     name: 'battles_pending',
     text: `SELECT mg_battle_json(b) AS battle FROM battles b
@@ -71,7 +173,7 @@ export interface LeaderboardRow {
  * its position in that order (1 + the players before it), so ranks are unique and stable across pages.
  */
 export function leaderboard(
-  database: Database,
+  database: Queryable,
   after: readonly [number, string] | null,
   limit: number,
 ): Promise<LeaderboardRow[]> {

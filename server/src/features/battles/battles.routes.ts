@@ -1,7 +1,7 @@
 /**
  * Battle routes (API.md "Battles"): challenge, accept, decline, cancel — money moves that take an
  * Idempotency-Key like buy and sell, answered with the exact bytes of their first answer — and the reads:
- * the player's battles, one battle, the leaderboard. The expiry sweep starts and stops with the app.
+ * the player's battles, one battle, the leaderboard. The expiry sweep is a background job (bootstrap.ts).
  */
 import {
   AcceptBattleBody,
@@ -21,9 +21,6 @@ import type { AuthService } from '../auth/auth.service';
 import { sendMoneyMove } from '../wallet/wallet.http';
 import type { BattleService } from './battles.service';
 
-/** How often each node looks for overdue challenges to refund. */
-const SWEEP_INTERVAL_MS = 1_000;
-
 const tags = ['battles'];
 
 export const battleRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; battles: BattleService }> = async (
@@ -31,8 +28,6 @@ export const battleRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; battle
   { auth, battles },
 ) => {
   const onRequest = requirePlayer(auth);
-  app.addHook('onReady', async () => battles.start(SWEEP_INTERVAL_MS));
-  app.addHook('onClose', async () => battles.stop());
 
   app.post(
     '/battles',

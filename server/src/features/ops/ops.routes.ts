@@ -3,7 +3,9 @@ import { Readiness } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { timingSafeEqual } from 'node:crypto';
-import type { AppContext } from '../../context';
+import type { Database } from '../../db/client';
+import type { Cache } from '../../infra/cache';
+import type { Metrics } from '../../infra/metrics';
 import { DomainError } from '../../lib/domain-error';
 import { errors } from '../../lib/http';
 
@@ -14,7 +16,18 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-export const opsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+export interface OpsOptions {
+  database: Pick<Database, 'ping'>;
+  cache: Pick<Cache, 'status'>;
+  metrics: Pick<Metrics, 'registry' | 'render'>;
+  /** METRICS_TOKEN: when set, /metrics needs it as a bearer token. */
+  metricsToken: string | null;
+}
+
+export const opsRoutes: FastifyPluginAsyncTypebox<OpsOptions> = async (
+  app,
+  { database: db, cache, metrics, metricsToken },
+) => {
   const tags = ['operations'];
 
   app.get(
@@ -49,8 +62,8 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
       },
     },
     async (_request, reply) => {
-      const database = (await ctx.database.ping()) ? 'ok' : 'down';
-      const body = { database, redis: ctx.cache.status() } as const;
+      const database = (await db.ping()) ? 'ok' : 'down';
+      const body = { database, redis: cache.status() } as const;
       return reply.code(database === 'ok' ? 200 : 503).send(body);
     },
   );
@@ -76,11 +89,11 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     },
     async (request, reply) => {
       // METRICS_TOKEN set: scrapers send it as a bearer token; anyone else learns nothing.
-      const token = ctx.config.metricsToken;
+      const token = metricsToken;
       if (token !== null && !bearerMatches(request.headers.authorization, token)) {
         throw new DomainError('UNAUTHENTICATED', 'The metrics need the METRICS_TOKEN bearer token');
       }
-      return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.render());
+      return reply.type(metrics.registry.contentType).send(await metrics.render());
     },
   );
 };

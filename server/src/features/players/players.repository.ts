@@ -1,7 +1,11 @@
-/** SQL of player reads: profiles, balance, inventory and ledger pages (keyset, index-backed). */
+/**
+ * SQL of player reads: profiles, balance, inventory and ledger pages (keyset, index-backed). Single-table
+ * reads and writes by the builder; the joins with aggregates and language fallbacks as `sql` (db/README.md).
+ */
 import type { LedgerType, PlayerRole } from '@metagameplay/protocol';
-import { sql } from 'drizzle-orm';
-import { type Executor, rowsOf } from '../../db/client';
+import { eq, sql } from 'drizzle-orm';
+import { type Database, type Executor, rowsOf } from '../../db/client';
+import { players } from '../../db/schema';
 
 export interface ProfileRow {
   id: string;
@@ -54,10 +58,8 @@ export async function findProfile(db: Executor, playerId: string): Promise<Profi
 }
 
 export async function findBalance(db: Executor, playerId: string): Promise<number | null> {
-  const row = rowsOf<{ balance: number | string }>(
-    await db.execute(sql`SELECT balance FROM players WHERE id = ${playerId}`),
-  )[0];
-  return row ? Number(row.balance) : null;
+  const [row] = await db.select({ balance: players.balance }).from(players).where(eq(players.id, playerId));
+  return row ? row.balance : null;
 }
 
 export interface OwnedItemRow {
@@ -74,29 +76,31 @@ export interface OwnedItemRow {
  * comes from mg_sell_price, the function the sale itself pays by (drizzle/0004_wallet_moves.sql).
  */
 export async function listOwnedItems(
-  db: Executor,
+  database: Pick<Database, 'query'>,
   playerId: string,
   afterId: number,
   limit: number,
   language: string,
   sellPercent: number,
 ): Promise<OwnedItemRow[]> {
-  const result = await db.execute(sql`
-    SELECT i.id, COALESCE(i.names ->> ${language}, i.name) AS name, i.price,
-           mg_sell_price(i.price, ${sellPercent}::int) AS sell_price, i.power, inv.acquired_at
-    FROM inventory inv JOIN items i ON i.id = inv.item_id
-    WHERE inv.player_id = ${playerId} AND inv.item_id > ${afterId}
-    ORDER BY inv.item_id
-    LIMIT ${limit}
-  `);
-  return rowsOf<{
+  const rows = await database.query<{
     id: number;
     name: string;
     price: number | string;
     sell_price: number | string;
     power: number;
     acquired_at: string | Date;
-  }>(result).map((r) => ({
+  }>({
+    name: 'players_items',
+    text: `SELECT i.id, COALESCE(i.names ->> $3, i.name) AS name, i.price,
+                  mg_sell_price(i.price, $4::int) AS sell_price, i.power, inv.acquired_at
+           FROM inventory inv JOIN items i ON i.id = inv.item_id
+           WHERE inv.player_id = $1 AND inv.item_id > $2
+           ORDER BY inv.item_id
+           LIMIT $5`,
+    values: [playerId, afterId, language, sellPercent, limit],
+  });
+  return rows.map((r) => ({
     id: r.id,
     name: r.name,
     price: Number(r.price),
@@ -162,9 +166,7 @@ export async function listLedger(
 }
 
 export async function findRole(db: Executor, playerId: string): Promise<PlayerRole | null> {
-  const row = rowsOf<{ role: PlayerRole }>(
-    await db.execute(sql`SELECT role FROM players WHERE id = ${playerId}`),
-  )[0];
+  const [row] = await db.select({ role: players.role }).from(players).where(eq(players.id, playerId));
   return row?.role ?? null;
 }
 
@@ -173,10 +175,10 @@ export async function setRoleByNickname(
   nicknameKey: string,
   role: PlayerRole,
 ): Promise<boolean> {
-  const rows = rowsOf(
-    await db.execute(
-      sql`UPDATE players SET role = ${role}, updated_at = now() WHERE nickname_key = ${nicknameKey} RETURNING id`,
-    ),
-  );
-  return rows.length > 0;
+  const changed = await db
+    .update(players)
+    .set({ role, updatedAt: sql`now()` })
+    .where(eq(players.nicknameKey, nicknameKey))
+    .returning({ id: players.id });
+  return changed.length > 0;
 }

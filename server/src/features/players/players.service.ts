@@ -9,7 +9,8 @@ import type {
   Transaction,
   TransactionPage,
 } from '@metagameplay/protocol';
-import type { ServiceContext } from '../../context';
+import type { Config } from '../../config';
+import type { Database } from '../../db/client';
 import { decodeCursor, pageOf } from '../../lib/cursor';
 import { DomainError } from '../../lib/domain-error';
 import { findBalance, findProfile, findRole, listLedger, listOwnedItems } from './players.repository';
@@ -19,13 +20,17 @@ export interface OnlineCheck {
   isOnline(playerId: string): Promise<boolean>;
 }
 
-export class PlayerService {
-  online: OnlineCheck = { isOnline: () => Promise.resolve(false) };
+export interface PlayerDeps {
+  database: Pick<Database, 'db' | 'query'>;
+  config: Pick<Config, 'sellPricePercent'>;
+  online: OnlineCheck;
+}
 
-  constructor(private readonly ctx: ServiceContext) {}
+export class PlayerService {
+  constructor(private readonly deps: PlayerDeps) {}
 
   async privateProfile(playerId: string): Promise<PrivatePlayer> {
-    const row = await findProfile(this.ctx.database.db, playerId);
+    const row = await findProfile(this.deps.database.db, playerId);
     if (!row) throw new DomainError('PLAYER_NOT_FOUND', 'No such player');
     return {
       id: row.id,
@@ -43,33 +48,33 @@ export class PlayerService {
 
   async publicProfile(playerId: string): Promise<PublicPlayer> {
     const [row, online] = await Promise.all([
-      findProfile(this.ctx.database.db, playerId),
-      this.online.isOnline(playerId),
+      findProfile(this.deps.database.db, playerId),
+      this.deps.online.isOnline(playerId),
     ]);
     if (!row) throw new DomainError('PLAYER_NOT_FOUND', 'No such player');
     return { id: row.id, nickname: row.nickname, power: row.power, rating: row.rating, online };
   }
 
   async balance(playerId: string): Promise<{ balance: number }> {
-    const balance = await findBalance(this.ctx.database.db, playerId);
+    const balance = await findBalance(this.deps.database.db, playerId);
     if (balance === null) throw new DomainError('PLAYER_NOT_FOUND', 'No such player');
     return { balance };
   }
 
   async role(playerId: string): Promise<PlayerRole | null> {
-    return findRole(this.ctx.database.db, playerId);
+    return findRole(this.deps.database.db, playerId);
   }
 
   async items(playerId: string, query: PageQuery, language: Language): Promise<OwnedItemPage> {
     const limit = query.limit ?? 20;
     const [afterId] = query.cursor ? decodeCursor<[number]>(query.cursor, ['i']) : [0];
     const rows = await listOwnedItems(
-      this.ctx.database.db,
+      this.deps.database,
       playerId,
       afterId,
       limit + 1,
       language,
-      this.ctx.config.sellPricePercent,
+      this.deps.config.sellPricePercent,
     );
     const { page, nextCursor } = pageOf(rows, limit, (r) => [r.id]);
     return {
@@ -88,7 +93,7 @@ export class PlayerService {
   async transactions(playerId: string, query: PageQuery, language: Language): Promise<TransactionPage> {
     const limit = query.limit ?? 20;
     const beforeId = query.cursor ? decodeCursor<[number]>(query.cursor, ['n'])[0] : null;
-    const rows = await listLedger(this.ctx.database.db, playerId, beforeId, limit + 1, language);
+    const rows = await listLedger(this.deps.database.db, playerId, beforeId, limit + 1, language);
     const { page, nextCursor } = pageOf(rows, limit, (r) => [r.id]);
     return {
       transactions: page.map(

@@ -6,7 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Language, ShopItem, ShopQuery } from '@metagameplay/protocol';
-import type { ServiceContext } from '../../context';
+import type { Database } from '../../db/client';
+import type { Cache } from '../../infra/cache';
+import type { Events } from '../../infra/events';
+import type { Metrics } from '../../infra/metrics';
 import { decodeCursor, pageOf } from '../../lib/cursor';
 import { DomainError } from '../../lib/domain-error';
 import type { CatalogEntry } from './catalog-file';
@@ -23,14 +26,21 @@ const PAGE_CACHE_SECONDS = 300;
 /** Encoded pages kept in process by ETag; a page's ETag is the hash of its bytes, so an entry never goes stale. */
 const MAX_ENCODED_PAGES = 512;
 
+export interface ShopDeps {
+  database: Pick<Database, 'db'>;
+  cache: Pick<Cache, 'get' | 'set' | 'incr'>;
+  events: Pick<Events, 'publish'>;
+  metrics: Pick<Metrics, 'cacheLookup'>;
+}
+
 export class ShopService {
   readonly #encoded = new Map<string, Buffer>();
 
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(private readonly deps: ShopDeps) {}
 
   /** Loads the catalog file's entries into the database (by name: add missing, update price/power). */
   async syncCatalog(entries: CatalogEntry[]): Promise<{ entries: number; changed: number }> {
-    const changed = await upsertCatalog(this.ctx.database.db, entries);
+    const changed = await upsertCatalog(this.deps.database.db, entries);
     if (changed > 0) await this.catalogChanged();
     return { entries: entries.length, changed };
   }
@@ -38,30 +48,30 @@ export class ShopService {
   /** Makes every cached catalog page stale, on every node. */
   async catalogChanged(): Promise<void> {
     try {
-      await this.ctx.cache.incr(CATALOG_VERSION_KEY);
+      await this.deps.cache.incr(CATALOG_VERSION_KEY);
     } catch {
       // The cache is down: nothing is served from it until it is back (and then with a new version).
     }
     // Announced on the bus for listeners on any node; the version bump above is what keeps caches right.
-    void this.ctx.events.publish('catalog.changed', {}).catch(() => undefined);
+    void this.deps.events.publish('catalog.changed', {}).catch(() => undefined);
   }
 
   /** A catalog page with item names in `language`; pages are cached per language. */
   async page(query: ShopQuery, language: Language): Promise<CachedPage> {
     const limit = query.limit ?? 20;
     const afterId = query.cursor ? decodeCursor<[number]>(query.cursor, ['i'])[0] : 0;
-    const version = (await this.ctx.cache.get(CATALOG_VERSION_KEY)) ?? '0';
+    const version = (await this.deps.cache.get(CATALOG_VERSION_KEY)) ?? '0';
     const key = `shop:page:v3:${version}:${language}:${limit}:${afterId}:${query.search === undefined ? '' : encodeURIComponent(query.search.toLowerCase())}`;
-    const cached = await this.ctx.cache.get(key);
+    const cached = await this.deps.cache.get(key);
     // Stored as `<etag>\n<body>`: an ETag holds no newline, and splitting is cheaper than JSON.parse.
     const split = cached ? cached.indexOf('\n') : -1;
     if (cached && split > 0) {
-      this.ctx.metrics.cacheLookup('shop_page', true);
+      this.deps.metrics.cacheLookup('shop_page', true);
       const etag = cached.slice(0, split);
       return { etag, body: this.#encode(etag, () => cached.slice(split + 1)) };
     }
-    this.ctx.metrics.cacheLookup('shop_page', false);
-    const rows = await listActiveItems(this.ctx.database.db, {
+    this.deps.metrics.cacheLookup('shop_page', false);
+    const rows = await listActiveItems(this.deps.database.db, {
       afterId,
       limit: limit + 1,
       search: query.search,
@@ -70,7 +80,7 @@ export class ShopService {
     const { page, nextCursor } = pageOf(rows, limit, (r) => [r.id]);
     const body = JSON.stringify({ items: page.map(toShopItem), nextCursor });
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    await this.ctx.cache.set(key, `${etag}\n${body}`, PAGE_CACHE_SECONDS);
+    await this.deps.cache.set(key, `${etag}\n${body}`, PAGE_CACHE_SECONDS);
     return { etag, body: this.#encode(etag, () => body) };
   }
 
@@ -89,7 +99,7 @@ export class ShopService {
   }
 
   async item(id: number, language: Language): Promise<ShopItem> {
-    const item = await findItem(this.ctx.database.db, id, { activeOnly: true, language });
+    const item = await findItem(this.deps.database.db, id, { activeOnly: true, language });
     if (!item) throw itemNotFound(id);
     return toShopItem(item);
   }

@@ -1,0 +1,111 @@
+/**
+ * A money statement's answer as the API sends it. The SQL functions store an outcome (a success body, or
+ * a rule error's code and facts); its body is rebuilt here, a pure function of the stored outcome, so a
+ * replay is byte-identical to the first answer. The texts of the rule errors live here, once.
+ */
+import { type ErrorCode, formatCredits, MAX_MONEY } from '@metagameplay/protocol';
+import { DomainError } from '../../lib/domain-error';
+import type { MoneyMoveResponse } from './idempotency';
+import type { MoveRow } from './wallet.repository';
+
+/** A move's row as its answer (a replay is the stored answer, as it was). */
+export function answerOf(row: MoveRow): MoneyMoveResponse {
+  if (row.o_kind === 'reused') {
+    throw new DomainError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used for a different request',
+    );
+  }
+  const outcome = JSON.parse(row.o_outcome) as Outcome;
+  return {
+    statusCode: row.o_status,
+    body: renderParsed(outcome),
+    replayed: row.o_kind === 'replay',
+    ...(typeof outcome.balance === 'number' && outcome.code === undefined
+      ? { balance: outcome.balance }
+      : {}),
+  };
+}
+
+interface Outcome {
+  code?: ErrorCode;
+  error?: unknown;
+  itemId?: number;
+  name?: string;
+  price?: number;
+  balance?: number;
+  required?: number;
+  amount?: number;
+  max?: number;
+  sameOpponent?: boolean;
+  status?: string;
+  role?: string;
+  battleId?: string;
+}
+
+/**
+ * The response body of a stored outcome: a success is the body itself; a rule error is rebuilt from its
+ * code and facts. A pure function of the stored outcome, so a replay is byte-identical to the first answer.
+ * (Answers stored before the wallet functions already hold their error body: sent as they are.)
+ */
+function renderParsed(outcome: Outcome): string {
+  if (outcome.code === undefined) return JSON.stringify(outcome);
+  return JSON.stringify(ruleError(outcome.code, outcome).toBody());
+}
+
+export function ruleError(code: ErrorCode, facts: Outcome): DomainError {
+  const credits = (units: number | undefined) => `${formatCredits(units ?? 0)} credits`;
+  switch (code) {
+    case 'ITEM_NOT_FOUND':
+      return new DomainError(code, `No item ${facts.itemId ?? ''} in the shop`);
+    case 'ALREADY_OWNED':
+      return new DomainError(code, `You already own "${facts.name ?? ''}"`);
+    case 'NOT_OWNED':
+      return new DomainError(code, `You do not own "${facts.name ?? ''}"`);
+    case 'PRICE_CHANGED':
+      return new DomainError(code, `The price of "${facts.name ?? ''}" is now ${credits(facts.price)}`, {
+        price: facts.price,
+      });
+    case 'INSUFFICIENT_FUNDS':
+      return new DomainError(
+        code,
+        `Not enough credits: need ${credits(facts.required)}, have ${formatCredits(facts.balance ?? 0)}`,
+        { balance: facts.balance, required: facts.required },
+      );
+    case 'BALANCE_LIMIT':
+      return new DomainError(
+        code,
+        `A balance cannot pass ${credits(MAX_MONEY)}: it holds ${credits(facts.balance)}, the move adds ${credits(facts.amount)}`,
+        { balance: facts.balance, amount: facts.amount, max: MAX_MONEY },
+      );
+    case 'PLAYER_NOT_FOUND':
+      return new DomainError(code, 'No such player');
+    case 'INVALID_OPPONENT':
+      return new DomainError(code, 'You cannot challenge yourself');
+    case 'OPPONENT_OFFLINE':
+      return new DomainError(code, 'That pilot is not online: only online pilots can be challenged');
+    case 'TOO_MANY_CHALLENGES':
+      return new DomainError(
+        code,
+        facts.sameOpponent
+          ? 'You already have a pending challenge to that pilot'
+          : `You already have ${facts.max ?? 5} pending challenges: wait for an answer or cancel one`,
+        { max: facts.max, sameOpponent: facts.sameOpponent },
+      );
+    case 'BATTLE_NOT_PENDING':
+      return new DomainError(code, `The battle is ${facts.status ?? 'over'}, no longer pending`, {
+        status: facts.status,
+      });
+    case 'NOT_FOUND':
+      return new DomainError(code, `No battle ${facts.battleId ?? ''} of yours`);
+    case 'FORBIDDEN':
+      return new DomainError(
+        code,
+        facts.role === 'opponent'
+          ? 'Only the challenged pilot can accept or decline'
+          : 'Only the challenger can cancel',
+      );
+    default:
+      return new DomainError(code, code);
+  }
+}
