@@ -98,6 +98,9 @@ export function hardenedServerOptions(config: Config): FastifyHttpOptions<Server
     http: {
       headersTimeout: config.requestTimeoutMs,
       connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+      // Node's own refusal of an HTTP/1.1 request without Host is a 400 with an empty body; the onRequest
+      // hook below refuses it in our shape instead.
+      requireHostHeader: false,
     },
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
@@ -106,6 +109,9 @@ export function hardenedServerOptions(config: Config): FastifyHttpOptions<Server
 }
 
 export function registerHttpHardening(app: FastifyInstance): void {
+  // Node keeps the first 1,000 headers of a request and silently drops the rest (a Host, a content-type or
+  // an Upgrade sent after them would vanish); the 16 KiB limit on the whole head (431 above) is bound enough.
+  app.server.maxHeadersCount = 0;
   // Only JSON is read: text/plain would otherwise be parsed as a string and refused as a 400, unlike
   // every other foreign type (415). The JSON parser refuses bytes that are not UTF-8 rather than let
   // them become U+FFFD (a password or name altered without a word).
@@ -163,6 +169,14 @@ export function registerHttpHardening(app: FastifyInstance): void {
           connection: 'close',
           'retry-after': '1',
         }),
+      );
+      return;
+    }
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      done(
+        new DomainError('VALIDATION_ERROR', 'An HTTP/1.1 request must have a Host header', [
+          { field: 'headers/host', message: 'is required' },
+        ]),
       );
       return;
     }

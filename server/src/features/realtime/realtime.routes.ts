@@ -3,7 +3,7 @@
  * matchmaker start with the app and stop when it closes (sockets closed with 1001, this node removed
  * from Presence). Gauges: open sockets on this node, players in the quick-match queue.
  */
-import { LobbyPage, MatchmakingBody, MatchmakingQueued, PageQuery } from '@metagameplay/protocol';
+import { ErrorBody, LobbyPage, MatchmakingBody, MatchmakingQueued, PageQuery } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Gauge } from 'prom-client';
@@ -86,7 +86,15 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<{
         security: bearerAuth,
         summary: 'Join the quick-match queue for a stake (needs an open WebSocket)',
         body: MatchmakingBody,
-        response: { 202: MatchmakingQueued, ...errors(400, 401, 409, 503) },
+        response: {
+          202: MatchmakingQueued,
+          ...errors(400, 401, 503),
+          409: {
+            ...ErrorBody,
+            'x-response-description':
+              'No WebSocket of yours is open (`PLAYER_OFFLINE`), or the stake is over your balance (`INSUFFICIENT_FUNDS`)',
+          },
+        },
       },
     },
     async (request, reply) => {
