@@ -8,7 +8,7 @@ import { Row } from '../components/table';
 import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
 import { useRefState } from '../hooks/use-ref-state';
-import { failureCode, failureMessage, handleTradeListKey, sellQuestion } from '@metagameplay/game';
+import { failureMessage, handleTradeListKey, sellOutcome, sellQuestion } from '@metagameplay/game';
 
 export function InventoryScreen() {
   const game = useGame();
@@ -35,21 +35,11 @@ export function InventoryScreen() {
     setNotice({ text: t.inventory.selling, tone: 'info' });
     const outcome = await gate.run(() => api.sell(item.id));
     setBusy(false);
-    if (outcome.ok) {
-      const player = game.session?.player;
-      game.updatePlayer({
-        balance: outcome.value.balance,
-        ...(player
-          ? { itemCount: Math.max(0, player.itemCount - 1), power: Math.max(0, player.power - item.power) }
-          : {}),
-      });
-      setNotice({ text: t.inventory.sold(item.name, formatCredits(outcome.value.amount)), tone: 'good' });
-      list.reload();
-      return;
-    }
-    if (outcome.handled) return;
-    fail(outcome.error);
-    if (failureCode(outcome.error) === 'NOT_OWNED') list.reload();
+    if (!outcome.ok && outcome.handled) return;
+    const next = sellOutcome(t, item, game.session?.player ?? null, outcome);
+    setNotice(next.notice);
+    if (next.player) game.updatePlayer(next.player);
+    if (next.reload) list.reload();
   }
 
   useInput(

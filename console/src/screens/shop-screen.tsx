@@ -12,7 +12,7 @@ import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
 import { useRefState } from '../hooks/use-ref-state';
 import {
-  buyFailureEffect,
+  buyOutcome,
   buyQuestion,
   checkBuy,
   editSearch,
@@ -74,28 +74,14 @@ export function ShopScreen() {
     setNotice({ text: t.shop.buying, tone: 'info' });
     const outcome = await gate.run(() => api.buy(item.id, { expectedPrice: item.price }));
     setBusy(false);
-    if (outcome.ok) {
-      const player = game.session?.player;
-      game.updatePlayer({
-        balance: outcome.value.balance,
-        ...(player ? { itemCount: player.itemCount + 1, power: player.power + item.power } : {}),
-      });
-      setOwned((ids) => new Set(ids).add(item.id));
-      setNotice({ text: t.shop.bought(item.name), tone: 'good' });
-      return;
-    }
-    if (outcome.handled) return;
-    fail(outcome.error);
-    const effect = buyFailureEffect(outcome.error);
-    if (effect?.kind === 'price') {
-      list.update((row) => (row.id === item.id ? { ...row, price: effect.price } : row));
-    } else if (effect?.kind === 'owned') {
-      setOwned((ids) => new Set(ids).add(item.id));
-    } else if (effect?.kind === 'balance') {
-      game.updatePlayer({ balance: effect.balance });
-    } else if (effect?.kind === 'reload') {
-      list.reload();
-    }
+    if (!outcome.ok && outcome.handled) return;
+    const next = buyOutcome(t, item, game.session?.player ?? null, outcome);
+    setNotice(next.notice);
+    if (next.player) game.updatePlayer(next.player);
+    if (next.owned) setOwned((ids) => new Set(ids).add(item.id));
+    const { price } = next;
+    if (price !== null) list.update((row) => (row.id === item.id ? { ...row, price } : row));
+    if (next.reload) list.reload();
   }
 
   useInput(

@@ -3,11 +3,10 @@
  * change, the rounds played out as a short animation, and the fairness proof — "verified ✓" when the
  * client's own `verifyBattle` re-check agrees, with the seeds shown so anyone can redo it by hand.
  */
-import { battleView, formatOdds, signedCredits, signedNumber } from '@metagameplay/game';
+import { battleView, failureMessage, formatOdds, signedCredits, signedNumber } from '@metagameplay/game';
 import type { CheckedBattle } from '@metagameplay/client';
 import { type BattleRound, battleRounds, formatCredits } from '@metagameplay/protocol';
 import { useEffect, useState } from 'react';
-import { battleFailureMessage } from '../battle-failure';
 import { Screen } from '../components/screen';
 import { ErrorState, Loading } from '../components/states';
 import { useGame, useSession } from '../game-context';
@@ -76,7 +75,7 @@ export function BattleScreen(props: { id: string }) {
     const outcome = await gate.run(() => battles.cancel(props.id));
     setCancelling(false);
     if (outcome.ok) setBattle(outcome.value.battle);
-    else if (!outcome.handled) notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+    else if (!outcome.handled) notify({ text: failureMessage(t, outcome.error), tone: 'bad' });
   }
 
   const names = useNicknames(battle ? [battle.challengerId, battle.opponentId] : []);

@@ -1,5 +1,5 @@
 /** The inventory: what the pilot owns, page by page, each sold after a confirmation with the balance after. */
-import { failureCode, failureMessage } from '@metagameplay/game';
+import { sellOutcome } from '@metagameplay/game';
 import { formatCredits, type OwnedItem } from '@metagameplay/protocol';
 import { useEffect, useState } from 'react';
 import { ConfirmDialog } from '../components/confirm-dialog';
@@ -26,19 +26,11 @@ export function InventoryScreen() {
     notify({ text: t.inventory.selling, tone: 'info' });
     const outcome = await gate.run(() => api.sell(item.id));
     setBusy(false);
-    if (outcome.ok) {
-      updatePlayer({
-        balance: outcome.value.balance,
-        itemCount: Math.max(0, player.itemCount - 1),
-        power: Math.max(0, player.power - item.power),
-      });
-      notify({ text: t.inventory.sold(item.name, formatCredits(outcome.value.amount)), tone: 'good' });
-      list.reload();
-      return;
-    }
-    if (outcome.handled) return;
-    notify({ text: failureMessage(t, outcome.error), tone: 'bad' });
-    if (failureCode(outcome.error) === 'NOT_OWNED') list.reload();
+    if (!outcome.ok && outcome.handled) return;
+    const next = sellOutcome(t, item, player, outcome);
+    notify(next.notice);
+    if (next.player) updatePlayer(next.player);
+    if (next.reload) list.reload();
   }
 
   return (

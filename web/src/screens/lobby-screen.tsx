@@ -3,9 +3,9 @@
  * each challenged with a stake; and quick match — join the queue with a stake, wait, leave. A battle
  * resolved while waiting opens its result.
  */
+import { failureMessage } from '@metagameplay/game';
 import { formatCredits, type PublicPlayer } from '@metagameplay/protocol';
 import { useEffect, useRef, useState } from 'react';
-import { battleFailureMessage } from '../battle-failure';
 import { PagedView } from '../components/paged-view';
 import { Screen } from '../components/screen';
 import { StakeDialog } from '../components/stake-dialog';
@@ -70,7 +70,7 @@ export function LobbyScreen() {
         tone: 'info',
         action: { label: w.battle.viewChallenge, route: { name: 'battle', id: outcome.value.battle.id } },
       });
-    } else if (!outcome.handled) notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+    } else if (!outcome.handled) notify({ text: failureMessage(t, outcome.error), tone: 'bad' });
   }
 
   async function joinQueue(stake: number): Promise<void> {
@@ -82,15 +82,14 @@ export function LobbyScreen() {
       return;
     }
     queuedRef.current = false;
-    if (!outcome.handled) notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+    if (!outcome.handled) notify({ text: failureMessage(t, outcome.error), tone: 'bad' });
   }
 
   async function leaveQueue(): Promise<void> {
     queuedRef.current = false;
     const outcome = await gate.run(() => battles.leaveMatchmaking());
     setQueued(null);
-    if (!outcome.ok && !outcome.handled)
-      notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+    if (!outcome.ok && !outcome.handled) notify({ text: failureMessage(t, outcome.error), tone: 'bad' });
   }
 
   return (
