@@ -32,7 +32,7 @@ function roundsOf(battle: CheckedBattle): BattleRound[] {
 }
 
 export function BattleScreen(props: { id: string }) {
-  const { t, w, battles, gate, realtime, notify } = useGame();
+  const { t, w, battles, gate, live, notify } = useGame();
   const { player } = useSession();
   const [battle, setBattle] = useState<CheckedBattle | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -55,13 +55,12 @@ export function BattleScreen(props: { id: string }) {
 
   // A pending battle shown here updates when it is resolved or cancelled.
   useEffect(() => {
-    if (realtime === null) return;
     const update = ({ battle: next }: { battle: CheckedBattle }): void => {
       if (next.id === props.id) setBattle(next);
     };
-    const offs = [realtime.on('battle.resolved', update), realtime.on('battle.cancelled', update)];
+    const offs = [live.on('battle.resolved', update), live.on('battle.cancelled', update)];
     return () => offs.forEach((off) => off());
-  }, [realtime]);
+  }, []);
 
   const rounds = battle ? roundsOf(battle) : [];
   useEffect(() => {

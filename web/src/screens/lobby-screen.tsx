@@ -17,7 +17,7 @@ const PAGE_SIZE = 12;
 const PRESENCE_SETTLE_MS = 400;
 
 export function LobbyScreen() {
-  const { t, w, battles, gate, realtime, navigate, notify } = useGame();
+  const { t, w, battles, gate, live, navigate, notify } = useGame();
   const { player } = useSession();
   const [challenging, setChallenging] = useState<PublicPlayer | null>(null);
   const [askingMatch, setAskingMatch] = useState(false);
@@ -35,13 +35,12 @@ export function LobbyScreen() {
   useEffect(() => list.reset(), []);
 
   useEffect(() => {
-    if (realtime === null) return;
     let timer: ReturnType<typeof setTimeout> | null = null;
-    const offPresence = realtime.on('presence', () => {
+    const offPresence = live.on('presence', () => {
       if (timer !== null) clearTimeout(timer);
       timer = setTimeout(() => reloadRef.current(), PRESENCE_SETTLE_MS);
     });
-    const offResolved = realtime.on('battle.resolved', ({ battle }) => {
+    const offResolved = live.on('battle.resolved', ({ battle }) => {
       if (!queuedRef.current) return;
       queuedRef.current = false;
       setQueued(null);
@@ -52,7 +51,7 @@ export function LobbyScreen() {
       offPresence();
       offResolved();
     };
-  }, [realtime]);
+  }, []);
 
   // Leaving the screen leaves the queue.
   useEffect(
