@@ -125,6 +125,10 @@ describe.each(backends)('hostile input: HTTP on %s', (backend) => {
       expect(withCharset.status).toBe(201);
     });
 
+    it('a plain GET of the WebSocket endpoint is a 404 with our body (it answers only an Upgrade)', async () => {
+      expectError(await call(server, 'GET', api('/ws')), 404, 'NOT_FOUND');
+    });
+
     it('unknown routes and methods get the error body', async () => {
       expectError(await call(server, 'GET', api('/nowhere')), 404, 'NOT_FOUND');
       expectError(await call(server, 'PUT', api(`/shop/items/${HELMET}`), { body: {} }), 404, 'NOT_FOUND');

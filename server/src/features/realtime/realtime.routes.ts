@@ -44,23 +44,25 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<{
     await gateway.stop();
   });
 
-  app.get(
-    '/ws',
-    {
-      websocket: true,
-      schema: { hide: true },
-      // A bearer header is checked before the upgrade (a bad one gets a plain 401); without one, the
-      // socket opens and must authenticate with its first message.
-      onRequest: async (request) => {
-        if (request.headers.authorization === undefined) return;
-        const token = bearerToken(request);
-        const player = token ? await auth.authenticate(token) : null;
-        if (!player) throw new DomainError('UNAUTHENTICATED', 'The token is invalid, expired or revoked');
-        request.player = player;
-      },
+  app.route({
+    method: 'GET',
+    url: '/ws',
+    schema: { hide: true },
+    // A bearer header is checked before the upgrade (a bad one gets a plain 401); without one, the
+    // socket opens and must authenticate with its first message.
+    onRequest: async (request) => {
+      if (request.headers.authorization === undefined) return;
+      const token = bearerToken(request);
+      const player = token ? await auth.authenticate(token) : null;
+      if (!player) throw new DomainError('UNAUTHENTICATED', 'The token is invalid, expired or revoked');
+      request.player = player;
     },
-    (socket, request) => gateway.accept(socket, request.player),
-  );
+    wsHandler: (socket, request) => gateway.accept(socket, request.player),
+    // A plain GET (no Upgrade): a 404 like any unknown page, in our shape (@fastify/websocket's own is empty).
+    handler: () => {
+      throw new DomainError('NOT_FOUND', 'This is the WebSocket endpoint: connect with Upgrade: websocket');
+    },
+  });
 
   app.get(
     '/lobby',
