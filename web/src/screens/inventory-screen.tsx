@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { PagedView } from '../components/paged-view';
 import { Screen } from '../components/screen';
+import { Stat } from '../components/stat';
 import { useGame, useSession } from '../game-context';
 import { usePagedList } from '../hooks/use-paged-list';
 
@@ -42,11 +43,9 @@ export function InventoryScreen() {
         row={(item) => (
           <li key={item.id} className="row item">
             <span className="item-name">{item.name}</span>
-            <span className="item-power" title={t.inventory.columns.power}>
-              <span aria-hidden="true">⚡</span>
-              <span className="sr-only">{t.inventory.columns.power}: </span>
+            <Stat kind="power" label={t.inventory.columns.power} title={t.inventory.columns.power}>
               {item.power}
-            </span>
+            </Stat>
             <span className="item-price">
               <span className="sr-only">{t.inventory.columns.sellPrice}: </span>
               {t.credits(formatCredits(item.sellPrice))}

@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'react';
 import { PagedView } from '../components/paged-view';
 import { Screen } from '../components/screen';
 import { StakeDialog } from '../components/stake-dialog';
+import { Stat } from '../components/stat';
 import { useGame, useSession } from '../game-context';
 import { usePagedList } from '../hooks/use-paged-list';
 
@@ -122,16 +123,12 @@ export function LobbyScreen() {
               <span className="online-dot" aria-hidden="true" />
               {pilot.nickname}
             </span>
-            <span className="item-power">
-              <span aria-hidden="true">⚡</span>
-              <span className="sr-only">{w.battle.power}: </span>
+            <Stat kind="power" label={w.battle.power}>
               {pilot.power}
-            </span>
-            <span className="pilot-rating">
-              <span aria-hidden="true">★ </span>
-              <span className="sr-only">{w.battle.rating}: </span>
+            </Stat>
+            <Stat kind="rating" label={w.battle.rating}>
               {pilot.rating}
-            </span>
+            </Stat>
             <span className="item-action">
               <button
                 type="button"

@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { PagedView } from '../components/paged-view';
 import { Screen } from '../components/screen';
+import { Stat } from '../components/stat';
 import { useGame, useSession } from '../game-context';
 import { useDebounced } from '../hooks/use-debounced';
 import { usePagedList } from '../hooks/use-paged-list';
@@ -103,11 +104,9 @@ export function ShopScreen() {
           return (
             <li key={item.id} className={`row item${tooDear ? ' dim' : ''}${mine ? ' owned' : ''}`}>
               <span className="item-name">{item.name}</span>
-              <span className="item-power" title={t.shop.columns.power}>
-                <span aria-hidden="true">⚡</span>
-                <span className="sr-only">{t.shop.columns.power}: </span>
+              <Stat kind="power" label={t.shop.columns.power} title={t.shop.columns.power}>
                 {item.power}
-              </span>
+              </Stat>
               <span className="item-price">
                 <span className="sr-only">{t.shop.columns.price}: </span>
                 {t.credits(formatCredits(item.price))}
