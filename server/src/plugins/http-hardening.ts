@@ -5,6 +5,7 @@
  * path parameter), which would otherwise answer in their own shapes or with an empty body.
  */
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import querystring from 'node:querystring';
 import { type ErrorCode, errorStatus } from '@metagameplay/protocol';
 import type { Server } from 'node:http';
@@ -33,6 +34,41 @@ function errorJson(code: ErrorCode, message: string): string {
 }
 
 /**
+ * A refusal written straight to the socket, where there is no reply to send it with (node's parser gave up,
+ * or a WebSocket upgrade was refused): our body, then the connection closes.
+ */
+export function refuseOnSocket(
+  socket: Duplex,
+  code: ErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = errorStatus[code];
+  const body = errorJson(code, message);
+  const reason = STATUS_TEXT[status] ?? 'Bad Request';
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      'X-Content-Type-Options: nosniff\r\n' +
+      'Cache-Control: no-store\r\n' +
+      'Connection: close\r\n' +
+      extra.join('') +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
+
+/**
  * Errors node's HTTP parser raises before there is a request (clientError): a raw answer with our body,
  * then the connection closes (the parser cannot go on after a broken request).
  */
@@ -44,20 +80,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
       : error.code === 'HPE_HEADER_OVERFLOW'
         ? ['HEADERS_TOO_LARGE', 'The request line and headers are too large']
         : ['VALIDATION_ERROR', 'Malformed HTTP request'];
-  const status = errorStatus[code];
-  const body = errorJson(code, message);
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  socket.end(
-    `HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      'X-Content-Type-Options: nosniff\r\n' +
-      'Cache-Control: no-store\r\n' +
-      'Connection: close\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  refuseOnSocket(socket, code, message);
 }
 
 /** Errors Fastify's router raises before a route is chosen. */

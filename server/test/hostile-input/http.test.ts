@@ -129,6 +129,24 @@ describe.each(backends)('hostile input: HTTP on %s', (backend) => {
       expectError(await call(server, 'GET', api('/ws')), 404, 'NOT_FOUND');
     });
 
+    it("a WebSocket upgrade with a bad key or version is a 400 with our body, not the ws package's HTML", async () => {
+      const upgrade = (key: string, version: string) =>
+        rawRequest(
+          server.url,
+          `GET ${api('/ws')} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+            `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: ${version}\r\n\r\n`,
+          { keepOpen: true },
+        );
+      const badKey = await upgrade('not-a-key', '13');
+      expectError(badKey, 400, 'VALIDATION_ERROR');
+      expect((badKey.body as { error: { message: string } }).error.message).toBe(
+        'Missing or invalid Sec-WebSocket-Key header',
+      );
+      const badVersion = await upgrade('dGhlIHNhbXBsZSBub25jZQ==', '99');
+      expectError(badVersion, 400, 'VALIDATION_ERROR');
+      expect(badVersion.headers['sec-websocket-version']).toBe('13, 8');
+    });
+
     it('unknown routes and methods get the error body', async () => {
       expectError(await call(server, 'GET', api('/nowhere')), 404, 'NOT_FOUND');
       expectError(await call(server, 'PUT', api(`/shop/items/${HELMET}`), { body: {} }), 404, 'NOT_FOUND');

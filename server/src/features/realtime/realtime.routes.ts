@@ -3,12 +3,14 @@
  * matchmaker start with the app and stop when it closes (sockets closed with 1001, this node removed
  * from Presence). Gauges: open sockets on this node, players in the quick-match queue.
  */
+import type { Duplex } from 'node:stream';
 import { ErrorBody, LobbyPage, MatchmakingBody, MatchmakingQueued, PageQuery } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Gauge } from 'prom-client';
 import type { ServiceContext } from '../../context';
 import { DomainError } from '../../lib/domain-error';
+import { refuseOnSocket } from '../../plugins/http-hardening';
 import { bearerAuth, errors } from '../../lib/http';
 import { authenticatedPlayer, bearerToken, requirePlayer } from '../auth/authenticate';
 import type { AuthService } from '../auth/auth.service';
@@ -42,6 +44,17 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<{
   app.addHook('onClose', async () => {
     await matchmaking.stop();
     await gateway.stop();
+  });
+
+  // An upgrade the WebSocket server refuses (no Upgrade: websocket, a bad key or version) is answered in
+  // our shape rather than the ws package's text/html.
+  app.websocketServer.on('wsClientError', (error: Error, socket: Duplex) => {
+    refuseOnSocket(
+      socket,
+      'VALIDATION_ERROR',
+      error.message,
+      /Version/.test(error.message) ? { 'Sec-WebSocket-Version': '13, 8' } : {},
+    );
   });
 
   app.route({
