@@ -3,7 +3,7 @@
  * (the client's retry notices and the "cannot reach the galaxy" choice). Screens reach all of it
  * through `GameContext`; the outage dialog takes the keyboard while it is shown.
  */
-import type { RealtimeConnection } from '@metagameplay/client';
+import { LiveEvents, type RealtimeConnection } from '@metagameplay/client';
 import type { PrivatePlayer } from '@metagameplay/protocol';
 import { useApp, useInput } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -19,7 +19,6 @@ import {
   type VerifiedBattle,
 } from '@metagameplay/game';
 import { useNow } from './hooks/use-now';
-import { LiveHub } from './live/live-hub';
 import {
   GameContext,
   type GameContextValue,
@@ -63,7 +62,7 @@ export function App({ api, t, subscribeRetry, serverUrl, openLive }: AppProps) {
   const [retry, setRetry] = useState<RetryStatus | null>(null);
   const [offline, setOffline] = useState(false);
   const [reconnect, setReconnect] = useState<ReconnectStatus | null>(null);
-  const live = useMemo(() => new LiveHub(), []);
+  const live = useMemo(() => new LiveEvents(), []);
   const [incoming, setIncoming] = useState<VerifiedBattle[]>([]);
   const [result, setResult] = useState<VerifiedBattle | null>(null);
   // Where Esc on the result screen leads: the screen the result opened over.

@@ -56,7 +56,7 @@ function splitOnce(arg: string): [string, string] {
 }
 
 /** The URL without a trailing slash, or null when it is not http(s). */
-export function normalizeServerUrl(raw: string): string | null {
+function normalizeServerUrl(raw: string): string | null {
   let url: URL;
   try {
     url = new URL(raw.trim());

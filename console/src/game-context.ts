@@ -2,10 +2,10 @@
  * What every screen may reach: the texts, the server (only through the request gate), the signed-in
  * pilot, the connection state, and navigation. Provided by `app.tsx`.
  */
+import type { LiveEvents } from '@metagameplay/client';
 import type { PrivatePlayer } from '@metagameplay/protocol';
 import { createContext, useContext } from 'react';
 import type { GameApi, Messages, ReconnectStatus, RequestGate, VerifiedBattle } from '@metagameplay/game';
-import type { LiveHub } from './live/live-hub';
 
 export type ScreenName =
   | 'login'
@@ -48,8 +48,8 @@ export interface GameContextValue {
   /** Screens listen to keys only while this is true (not while the outage dialog is up). */
   inputActive: boolean;
   go(screen: ScreenName): void;
-  /** Live events of the current session's WebSocket (see live/live-hub.ts). */
-  live: LiveHub;
+  /** Live events of the current session's WebSocket (LiveEvents of @metagameplay/client). */
+  live: LiveEvents;
   /** Challenges waiting for this pilot's answer, oldest first (the prompt shows the first). */
   incoming: VerifiedBattle[];
   /** A pilot's nickname, fetched on first need; a short id until it is known. */

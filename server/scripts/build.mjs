@@ -107,6 +107,10 @@ export async function build() {
     if (!first) throw error;
     const where = first.location ? `${first.location.file}:${first.location.line}: ` : '';
     throw new Error(`${where}${first.text}`, { cause: error });
+  } finally {
+    // esbuild answers through a child service process that otherwise lives as long as this one: under
+    // `npm start` (which runs the server in this process) that is the server's whole life.
+    await esbuild.stop();
   }
   // Each file lands whole (write, then rename): a server starting meanwhile never reads half a bundle.
   // The map first, the bundle last: the bundle's time stamp is what isStale() compares.

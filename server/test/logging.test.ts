@@ -37,7 +37,7 @@ describe('log format', () => {
     createLogger('info', { pretty: false, destination: json.stream }).info({ player: 'p1' }, 'hello');
     const pretty = captured();
     createLogger('info', { pretty: true, destination: pretty.stream }).info({ player: 'p1' }, 'hello');
-    await sleep(50);
+    await waitFor(() => json.lines().length > 0 && pretty.lines().length > 0, 5_000);
     expect(parsed(json.lines())[0]).toMatchObject({ msg: 'hello', player: 'p1', level: 30 });
     expect(pretty.lines()).toHaveLength(1);
     const line = pretty.lines()[0] ?? '';
@@ -76,7 +76,11 @@ describe('request lines', () => {
     const answer = await app.inject({ method: 'GET', url: '/api/v1/shop/items?limit=2' });
     const missing = await app.inject({ method: 'GET', url: '/nowhere' });
     await app.close();
-    await sleep(50);
+    const loggedBoth = () =>
+      [answer, missing].every((a) =>
+        out.lines().some((line) => line.includes(String(a.headers['x-request-id']))),
+      );
+    await waitFor(loggedBoth, 5_000);
     const entries = parsed(out.lines());
     const first = entries.filter((e) => e.reqId === answer.headers['x-request-id']);
     expect(first).toHaveLength(1);

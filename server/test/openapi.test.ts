@@ -126,6 +126,12 @@ describe('the OpenAPI document', () => {
     }
     const grant = operations.find(([name]) => name === 'POST /api/v1/admin/players/{id}/credits')?.[1];
     expect(Object.keys(grant?.responses ?? {})).toContain('409');
+    // Quick match refuses a player with no open WebSocket: a 409 the document names by its code.
+    const quickMatch = operations.find(([name]) => name === 'POST /api/v1/matchmaking')?.[1];
+    expect(quickMatch?.responses['409']?.description).toContain('`PLAYER_OFFLINE`');
+    expect(quickMatch?.responses['409']?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/Error',
+    });
   });
 
   it('generates a TypeScript client (openapi-typescript) whose calls type-check with openapi-fetch', async () => {

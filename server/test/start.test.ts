@@ -39,6 +39,26 @@ describe('npm start', { timeout: 300_000 }, () => {
     expect(isStale()).toBe(false);
   });
 
+  it.runIf(process.platform === 'linux')(
+    'leaves no esbuild service running beside the server it built',
+    async () => {
+      // start.mjs builds a stale server and then runs it in the same process: whatever child the build
+      // started would live as long as the server. Build in a child node and list that node's children.
+      const script = `
+        import { execFileSync } from 'node:child_process';
+        const { build } = await import(${JSON.stringify(path.join(root, 'server/scripts/build.mjs'))});
+        await build();
+        process.stdout.write(execFileSync('ps', ['-o', 'args=', '--ppid', String(process.pid)], { encoding: 'utf8' }));
+      `;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
+      // A stopped child that node has not reaped yet ("<defunct>") runs no more; anything else does.
+      const children = stdout
+        .split('\n')
+        .filter((line) => line && !line.startsWith('ps ') && !line.endsWith('<defunct>'));
+      expect(children).toEqual([]);
+    },
+  );
+
   it('prints one line on stderr and exits non-zero when the database is unreachable', async () => {
     const { code, stderr } = await npmStart({ DATABASE_URL: 'postgres://x@127.0.0.1:1/x' });
     expect(code).not.toBe(0);

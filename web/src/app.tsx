@@ -3,7 +3,7 @@
  * server call goes through (an unreachable galaxy parks the calls behind the offline banner, which
  * retries them by itself and on the Retry button; an expired session returns to sign-in with a line).
  */
-import { type ApiClient, type CheckedBattle, connect, type RealtimeConnection } from '@metagameplay/client';
+import { type ApiClient, type CheckedBattle, connect, LiveEvents } from '@metagameplay/client';
 import {
   incomingAfterEvent,
   incomingFromHello,
@@ -55,7 +55,7 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
   const [offline, setOffline] = useState(false);
   const [secondsLeft, setSecondsLeft] = useState<number | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
-  const [realtime, setRealtime] = useState<RealtimeConnection | null>(null);
+  const live = useMemo(() => new LiveEvents(), []);
   const [incoming, setIncoming] = useState<readonly CheckedBattle[]>([]);
 
   const endSession = (info: string): void => {
@@ -135,17 +135,17 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
   const me = session?.player.id ?? null;
   useEffect(() => {
     if (me === null) return;
-    const connection = connect({ baseUrl: window.location.origin, token: () => api.token });
+    live.attach(connect({ baseUrl: window.location.origin, token: () => api.token }));
     const offs = [
-      connection.on('hello', (hello) => {
+      live.on('hello', (hello) => {
         updatePlayer({ ...hello.player, balance: hello.balance });
         setIncoming(incomingFromHello(hello.pendingChallenges, me));
       }),
-      connection.on('balance', ({ balance }) => updatePlayer({ balance })),
-      connection.on('battle.challenge', ({ battle }) =>
+      live.on('balance', ({ balance }) => updatePlayer({ balance })),
+      live.on('battle.challenge', ({ battle }) =>
         setIncoming((list) => incomingAfterEvent(list, battle, me)),
       ),
-      connection.on('battle.cancelled', ({ battle }) => {
+      live.on('battle.cancelled', ({ battle }) => {
         setIncoming((list) => incomingAfterEvent(list, battle, me));
         // The challenger hears that its challenge was declined or ran out (its own cancel it sees on screen).
         if (battle.challengerId !== me || isOn(routeRef.current, battle.id)) return;
@@ -157,7 +157,7 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
           action: { label: texts.battle.viewChallenge, route: { name: 'battle', id: battle.id } },
         });
       }),
-      connection.on('battle.resolved', ({ battle }) => {
+      live.on('battle.resolved', ({ battle }) => {
         setIncoming((list) => incomingAfterEvent(list, battle, me));
         // Whoever is already looking at the battle (the one who accepted it) needs no notice.
         if (isOn(routeRef.current, battle.id)) return;
@@ -168,16 +168,14 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
           action: { label: texts.battle.viewResult, route: { name: 'battle', id: battle.id } },
         });
       }),
-      connection.on('stopped', ({ reason }) => {
+      live.on('stopped', ({ reason }) => {
         if (reason === 'session-expired' && api.token !== null)
           endSessionRef.current(textsRef.current.login.sessionExpired);
       }),
     ];
-    setRealtime(connection);
     return () => {
       for (const off of offs) off();
-      connection.close();
-      setRealtime(null);
+      live.detach();
     };
   }, [me]);
 
@@ -187,7 +185,7 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
     lang,
     api,
     battles: api,
-    realtime,
+    live,
     gate,
     session,
     route,

@@ -2,7 +2,7 @@
  * What every screen of the browser game may reach: the texts, the server (only through the request
  * gate), the signed-in pilot, navigation and notices. Provided by `app.tsx`.
  */
-import type { ApiClient, RealtimeConnection } from '@metagameplay/client';
+import type { ApiClient, LiveEvents } from '@metagameplay/client';
 import type { GameApi, Lang, Messages, RequestGate, WebMessages } from '@metagameplay/game';
 import type { PrivatePlayer } from '@metagameplay/protocol';
 import { createContext, useContext } from 'react';
@@ -43,8 +43,8 @@ export interface GameContextValue {
   lang: Lang;
   api: GameApi;
   battles: BattleApi;
-  /** The live connection while signed in (presence, challenges, balance), else null. */
-  realtime: RealtimeConnection | null;
+  /** Live events of the signed-in pilot's connection (presence, challenges, balance); none when signed out. */
+  live: LiveEvents;
   gate: RequestGate;
   session: Session | null;
   route: Route;

@@ -3,7 +3,7 @@
  * (the request gate's retry). Each consecutive outage waits longer (2, 4, 6, 8, then 10 s at most), and
  * `now()` (the Retry button) fires at once. Framework-free so the timing is tested with fake timers.
  */
-export const RETRY_DELAYS_SECONDS: readonly number[] = [2, 4, 6, 8, 10];
+const RETRY_DELAYS_SECONDS: readonly number[] = [2, 4, 6, 8, 10];
 
 export function retryDelaySeconds(attempt: number): number {
   return RETRY_DELAYS_SECONDS[Math.min(attempt, RETRY_DELAYS_SECONDS.length - 1)] ?? 10;

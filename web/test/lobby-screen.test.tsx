@@ -4,7 +4,7 @@
  * socket, before the answer to the join does; the lobby must still open the result (and not leave a
  * queue it is no longer in), and a pilot who left the queue is not carried off by a later battle.
  */
-import type { CheckedBattle, RealtimeConnection } from '@metagameplay/client';
+import { type CheckedBattle, LiveEvents, type LiveSource } from '@metagameplay/client';
 import type { MatchmakingQueued } from '@metagameplay/protocol';
 import { act } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -37,23 +37,25 @@ function resolvedBattle(): CheckedBattle {
   };
 }
 
-/** A socket whose events the test emits by hand. */
+/** A connection whose events the test emits by hand, attached to the live events the screen reads. */
 function fakeRealtime() {
   const handlers = new Map<string, Set<(payload: unknown) => void>>();
-  const realtime = {
-    on: (event: string, handler: (payload: unknown) => void) => {
+  const live = new LiveEvents();
+  live.attach({
+    on: (event: string, handler: (payload: never) => void) => {
       const set = handlers.get(event) ?? new Set();
-      set.add(handler);
+      set.add(handler as (payload: unknown) => void);
       handlers.set(event, set);
-      return () => set.delete(handler);
+      return () => set.delete(handler as (payload: unknown) => void);
     },
-  } as unknown as RealtimeConnection;
+    close: () => undefined,
+  } as LiveSource);
   const emit = async (event: string, payload: unknown): Promise<void> => {
     await act(async () => {
       for (const handler of handlers.get(event) ?? []) handler(payload);
     });
   };
-  return { realtime, emit };
+  return { live, emit };
 }
 
 async function openLobby(
@@ -64,7 +66,7 @@ async function openLobby(
   const view = await renderScreen(
     <LobbyScreen />,
     {},
-    { battles: battles as GameContextValue['battles'], realtime: socket.realtime, navigate },
+    { battles: battles as GameContextValue['battles'], live: socket.live, navigate },
   );
   await settle();
   return view;

@@ -1,5 +1,5 @@
 /** The inventory: owned items page by page; selling one is confirmed with the balance after it. */
-import { formatCredits, type OwnedItem } from '@metagameplay/protocol';
+import { formatCredits, type OwnedItem, type SellResponse } from '@metagameplay/protocol';
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useState } from 'react';
 import { Frame, type Notice, useListRows } from '../components/frame';
@@ -8,15 +8,15 @@ import { Row } from '../components/table';
 import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
 import { useRefState } from '../hooks/use-ref-state';
-import { failureCode, failureMessage, handleTradeListKey, sellQuestion } from '@metagameplay/game';
+import { useTrade } from '../hooks/use-trade';
+import { failureMessage, handleTradeListKey, sellOutcome, sellQuestion } from '@metagameplay/game';
 
 export function InventoryScreen() {
   const game = useGame();
-  const { t, api, gate } = game;
+  const { t, api } = game;
   const balance = game.session?.player.balance ?? 0;
   const pageSize = useListRows(13);
   const [confirming, setConfirming, confirmingRef] = useRefState<OwnedItem | null>(null);
-  const [, setBusy, busyRef] = useRefState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
   const fail = (error: unknown): void => setNotice({ text: failureMessage(t, error), tone: 'bad' });
 
@@ -30,34 +30,20 @@ export function InventoryScreen() {
     list.reset();
   }, []);
 
-  async function sell(item: OwnedItem): Promise<void> {
-    setBusy(true);
-    setNotice({ text: t.inventory.selling, tone: 'info' });
-    const outcome = await gate.run(() => api.sell(item.id));
-    setBusy(false);
-    if (outcome.ok) {
-      const player = game.session?.player;
-      game.updatePlayer({
-        balance: outcome.value.balance,
-        ...(player
-          ? { itemCount: Math.max(0, player.itemCount - 1), power: Math.max(0, player.power - item.power) }
-          : {}),
-      });
-      setNotice({ text: t.inventory.sold(item.name, formatCredits(outcome.value.amount)), tone: 'good' });
-      list.reload();
-      return;
-    }
-    if (outcome.handled) return;
-    fail(outcome.error);
-    if (failureCode(outcome.error) === 'NOT_OWNED') list.reload();
-  }
+  const selling = useTrade<OwnedItem, SellResponse>({
+    pending: t.inventory.selling,
+    send: (item) => api.sell(item.id),
+    outcome: (item, player, answer) => sellOutcome(t, item, player, answer),
+    setNotice,
+    list,
+  });
 
   useInput(
     (input, key) => {
       const shared = handleTradeListKey(input, key, {
-        busy: busyRef.current,
+        busy: selling.busy(),
         asked: confirmingRef.current,
-        trade: (item) => void sell(item),
+        trade: (item) => void selling.run(item),
         closeQuestion: () => setConfirming(null),
         move: (move) => list.move(move),
       });

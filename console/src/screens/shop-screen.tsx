@@ -2,7 +2,7 @@
  * The shop: the catalog page by page (server cursors), type-to-search (debounced), owned items marked,
  * unaffordable ones dimmed, and a purchase confirmed with the balance after it.
  */
-import { formatCredits, type ShopItem } from '@metagameplay/protocol';
+import { type BuyResponse, formatCredits, type ShopItem } from '@metagameplay/protocol';
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { Frame, type Notice, useListRows } from '../components/frame';
@@ -11,8 +11,9 @@ import { Row } from '../components/table';
 import { useGame } from '../game-context';
 import { useListBrowser } from '../hooks/use-list-browser';
 import { useRefState } from '../hooks/use-ref-state';
+import { useTrade } from '../hooks/use-trade';
 import {
-  buyFailureEffect,
+  buyOutcome,
   buyQuestion,
   checkBuy,
   editSearch,
@@ -32,7 +33,6 @@ export function ShopScreen() {
   const [search, setSearch, searchRef] = useRefState('');
   const [owned, setOwned] = useState<ReadonlySet<number>>(new Set());
   const [confirming, setConfirming, confirmingRef] = useRefState<ShopItem | null>(null);
-  const [, setBusy, busyRef] = useRefState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
   const fail = (error: unknown): void => setNotice({ text: failureMessage(t, error), tone: 'bad' });
 
@@ -69,41 +69,21 @@ export function ShopScreen() {
     return () => clearTimeout(timer);
   }, [search]);
 
-  async function buy(item: ShopItem): Promise<void> {
-    setBusy(true);
-    setNotice({ text: t.shop.buying, tone: 'info' });
-    const outcome = await gate.run(() => api.buy(item.id, { expectedPrice: item.price }));
-    setBusy(false);
-    if (outcome.ok) {
-      const player = game.session?.player;
-      game.updatePlayer({
-        balance: outcome.value.balance,
-        ...(player ? { itemCount: player.itemCount + 1, power: player.power + item.power } : {}),
-      });
-      setOwned((ids) => new Set(ids).add(item.id));
-      setNotice({ text: t.shop.bought(item.name), tone: 'good' });
-      return;
-    }
-    if (outcome.handled) return;
-    fail(outcome.error);
-    const effect = buyFailureEffect(outcome.error);
-    if (effect?.kind === 'price') {
-      list.update((row) => (row.id === item.id ? { ...row, price: effect.price } : row));
-    } else if (effect?.kind === 'owned') {
-      setOwned((ids) => new Set(ids).add(item.id));
-    } else if (effect?.kind === 'balance') {
-      game.updatePlayer({ balance: effect.balance });
-    } else if (effect?.kind === 'reload') {
-      list.reload();
-    }
-  }
+  const buying = useTrade<ShopItem, BuyResponse>({
+    pending: t.shop.buying,
+    send: (item) => api.buy(item.id, { expectedPrice: item.price }),
+    outcome: (item, player, answer) => buyOutcome(t, item, player, answer),
+    setNotice,
+    list,
+    markOwned: (item) => setOwned((ids) => new Set(ids).add(item.id)),
+  });
 
   useInput(
     (input, key) => {
       const shared = handleTradeListKey(input, key, {
-        busy: busyRef.current,
+        busy: buying.busy(),
         asked: confirmingRef.current,
-        trade: (item) => void buy(item),
+        trade: (item) => void buying.run(item),
         closeQuestion: () => setConfirming(null),
         move: (move) => list.move(move),
       });

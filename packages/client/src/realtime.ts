@@ -14,66 +14,20 @@
  * JSON or does not match is dropped (reported as `invalid`), never handed on. Every battle is re-checked
  * with `verifyBattle` (see checked-battle.ts); a resolved one that fails also raises `unverified`.
  */
-import {
-  type BalanceMessage,
-  type ClientMessage,
-  type ErrorMessage,
-  type PresenceMessage,
-  type PrivatePlayer,
-  ServerMessage,
-  WS_PATH,
-  WsCloseCode,
-} from '@metagameplay/protocol';
-import type { Static } from 'typebox';
+import { type ClientMessage, ServerMessage, WsCloseCode } from '@metagameplay/protocol';
 import { Value } from 'typebox/value';
-import { type CheckedBattle, checkBattle } from './checked-battle';
-
-/** What the connection needs of a WebSocket: the common ground of the browser's and the `ws` package's. */
-export interface WebSocketLike {
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  addEventListener(
-    type: 'open' | 'message' | 'close' | 'error',
-    listener: (event: SocketEvent) => void,
-  ): void;
-}
-
-/** The fields read from socket events: `data` of a message, `code` and `reason` of a close. */
-export interface SocketEvent {
-  type: string;
-  data?: unknown;
-  code?: number;
-  reason?: string;
-}
-
-/** Opens a socket to `url` for `token`; `authInHeader` says whether the token already went with it. */
-export type SocketFactory = (url: string, token: string) => { socket: WebSocketLike; authInHeader: boolean };
-
-/** A constructor like the `ws` package's, which takes headers. */
-export type HeaderWebSocketConstructor = new (
-  url: string,
-  options: { headers: Record<string, string> },
-) => WebSocketLike;
-
-/** For Node: sockets of the `ws` package, authenticated by the `Authorization` header of the upgrade. */
-export function headerAuthSockets(WebSocketClass: HeaderWebSocketConstructor): SocketFactory {
-  return (url, token) => ({
-    socket: new WebSocketClass(url, { headers: { authorization: `Bearer ${token}` } }),
-    authInHeader: true,
-  });
-}
-
-/** The default: the global `WebSocket` (browsers, Node 22+), authenticated by a first `auth` message. */
-export const globalSockets: SocketFactory = (url) => {
-  const WebSocketClass = (globalThis as { WebSocket?: new (url: string) => WebSocketLike }).WebSocket;
-  if (WebSocketClass === undefined) {
-    throw new Error(
-      'No global WebSocket here: pass a socket factory (headerAuthSockets(WebSocket) from "ws")',
-    );
-  }
-  return { socket: new WebSocketClass(url), authInHeader: false };
-};
+import { checkBattle } from './checked-battle';
+import { EventListeners, type Listener } from './event-listeners';
+import type { RealtimeEvent, RealtimeEventMap, RealtimeStatus, StopReason } from './realtime-events';
+import { backoffDelay } from './retry';
+import {
+  frameText,
+  globalSockets,
+  safeClose,
+  type SocketFactory,
+  type WebSocketLike,
+  websocketUrl,
+} from './sockets';
 
 export interface ReconnectPolicy {
   /** The first wait after a drop, before jitter. Default 500 ms. */
@@ -97,71 +51,12 @@ export interface RealtimeOptions {
   random?: () => number;
 }
 
-export type RealtimeStatus = 'connecting' | 'open' | 'reconnecting' | 'stopped';
-
-export type StopReason = 'session-expired' | 'too-many-sockets' | 'closed';
-
-/** `hello` as handed on: the protocol's message with every pending battle checked. */
-export interface HelloEvent {
-  player: PrivatePlayer;
-  balance: number;
-  pendingChallenges: CheckedBattle[];
-}
-
-export interface RealtimeEventMap {
-  /** Authenticated (first connect or any reconnect): the whole current state, to re-sync from. */
-  hello: HelloEvent;
-  presence: Omit<Static<typeof PresenceMessage>, 'type'>;
-  'battle.challenge': { battle: CheckedBattle };
-  'battle.resolved': { battle: CheckedBattle };
-  'battle.cancelled': { battle: CheckedBattle };
-  balance: Omit<Static<typeof BalanceMessage>, 'type'>;
-  /** An `error` frame from the server (a refused message, or the reason before a close). */
-  error: Omit<Static<typeof ErrorMessage>, 'type'>;
-  /** A resolved battle that `verifyBattle` refutes (it also arrives as usual, with `verified: false`). */
-  unverified: { battle: CheckedBattle };
-  /** A frame that was not JSON or not a valid server message; it was dropped. */
-  invalid: { data: unknown };
-  status: { status: RealtimeStatus; attempt: number; delayMs?: number };
-  /** The connection ended for good; `close()` or a close code that says not to retry. */
-  stopped: { reason: StopReason; code: number };
-}
-
-export type RealtimeEvent = keyof RealtimeEventMap;
-
-/** One key per event, so the compiler says when an event is added to the map and not here. */
-const EVERY_EVENT: { readonly [E in RealtimeEvent]: null } = {
-  hello: null,
-  presence: null,
-  'battle.challenge': null,
-  'battle.resolved': null,
-  'battle.cancelled': null,
-  balance: null,
-  error: null,
-  unverified: null,
-  invalid: null,
-  status: null,
-  stopped: null,
-};
-
-/** Every event a connection emits: for code that forwards or records them all. */
-export const REALTIME_EVENTS = Object.keys(EVERY_EVENT) as readonly RealtimeEvent[];
-type Listener<E extends RealtimeEvent> = (payload: RealtimeEventMap[E]) => void;
-
 const DEFAULT_RECONNECT: ReconnectPolicy = { baseDelayMs: 500, maxDelayMs: 15_000 };
 const OPEN = 1;
 
-/** The wait before reconnect attempt `attempt` (1-based): exponential, capped, with equal jitter. */
-export function reconnectDelay(attempt: number, policy: ReconnectPolicy, random: () => number): number {
-  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exponential / 2 + (exponential / 2) * random());
-}
-
-/** `http://host:port/x` → `ws://host:port/api/v1/ws`. */
-export function websocketUrl(baseUrl: string): string {
-  const root = baseUrl.replace(/\/+$/, '').replace(/^http(s?):\/\//i, 'ws$1://');
-  return `${root}${WS_PATH}`;
-}
+/** Reconnect waits never fall below half their window ("equal jitter"): a server that just dropped
+ * everyone is not hit again at once by all of them. */
+const RECONNECT_FLOOR = 0.5;
 
 export class RealtimeConnection {
   private status: RealtimeStatus = 'connecting';
@@ -171,7 +66,7 @@ export class RealtimeConnection {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private pongTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly listeners = new Map<RealtimeEvent, Set<(payload: never) => void>>();
+  private readonly listeners = new EventListeners<RealtimeEventMap>();
   private readonly url: string;
   private readonly sockets: SocketFactory;
   private readonly policy: ReconnectPolicy;
@@ -193,15 +88,8 @@ export class RealtimeConnection {
   }
 
   /** Subscribes to one event; returns the unsubscribe function. */
-  on<E extends RealtimeEvent>(event: E, listener: Listener<E>): () => void {
-    let set = this.listeners.get(event);
-    if (set === undefined) {
-      set = new Set();
-      this.listeners.set(event, set);
-    }
-    const entry = listener as (payload: never) => void;
-    set.add(entry);
-    return () => set.delete(entry);
+  on<E extends RealtimeEvent>(event: E, listener: Listener<RealtimeEventMap, E>): () => void {
+    return this.listeners.on(event, listener);
   }
 
   /** Starts connecting (done by `connect()`). */
@@ -313,7 +201,7 @@ export class RealtimeConnection {
   private scheduleReconnect(): void {
     if (this.status === 'stopped') return;
     this.attempt += 1;
-    const delayMs = reconnectDelay(this.attempt, this.policy, this.random);
+    const delayMs = backoffDelay(this.attempt, this.policy, this.random, RECONNECT_FLOOR);
     this.setStatus('reconnecting', delayMs);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
@@ -385,13 +273,7 @@ export class RealtimeConnection {
   }
 
   private emit<E extends RealtimeEvent>(event: E, payload: RealtimeEventMap[E]): void {
-    for (const listener of this.listeners.get(event) ?? []) {
-      try {
-        (listener as Listener<E>)(payload);
-      } catch {
-        // A listener's failure must not break the connection or the other listeners.
-      }
-    }
+    this.listeners.emit(event, payload);
   }
 }
 
@@ -401,19 +283,4 @@ export function connect(options: RealtimeOptions): RealtimeConnection {
   // Started after the caller's synchronous code, so listeners it adds right away see every event.
   queueMicrotask(() => connection.start());
   return connection;
-}
-
-function safeClose(socket: WebSocketLike, code: number): void {
-  try {
-    socket.close(code);
-  } catch {
-    // already closing or closed
-  }
-}
-
-function frameText(data: unknown): string | null {
-  if (typeof data === 'string') return data;
-  if (data instanceof ArrayBuffer) return new TextDecoder().decode(data);
-  if (ArrayBuffer.isView(data)) return new TextDecoder().decode(data);
-  return null;
 }

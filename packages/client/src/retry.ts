@@ -55,14 +55,21 @@ export function normalizePolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy
 }
 
 /**
- * "Full jitter" backoff: a uniform draw in [0, min(maxDelayMs, baseDelayMs · 2^(retry-1))), where
- * `retry` is 1 for the first retry. Spreading clients over the whole window stops a fleet that failed
- * together from retrying together.
+ * The wait before retry `retry` (1-based) — of a request, or of the live connection's reconnect: a
+ * uniform draw between `floor` of the window and all of it, the window min(maxDelayMs,
+ * baseDelayMs · 2^(retry-1)). Floor 0 ("full jitter", requests) spreads a fleet that failed together
+ * over the whole window; the live connection keeps half (see realtime.ts).
  */
-export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
+export function backoffDelay(
+  retry: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number,
+  floor = 0,
+): number {
+  const window = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
   const draw = Math.min(Math.max(random(), 0), 1);
-  return Math.min(Math.floor(draw * ceiling), policy.maxDelayMs);
+  const least = window * floor;
+  return Math.min(Math.floor(least + (window - least) * draw), policy.maxDelayMs);
 }
 
 /** Parses `Retry-After` (delay-seconds or an HTTP date) into milliseconds; undefined when absent or bad. */
@@ -78,7 +85,7 @@ export function parseRetryAfter(header: string | null, now: number = Date.now())
 const RETRYABLE_GATEWAY_STATUSES = new Set([502, 504]);
 
 /** Whether this failure of a request of this mode may be retried at all (attempts left aside). */
-export function isRetryable(reason: ApiError | NetworkError, mode: RetryMode): boolean {
+function isRetryable(reason: ApiError | NetworkError, mode: RetryMode): boolean {
   if (mode === 'never') return false;
   if (reason instanceof NetworkError) return mode === 'idempotent' || reason.notDelivered;
   if (reason.status === 429 || reason.status === 503) return true;

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import {
+  backoffDelay,
   ApiClient,
   connect,
   headerAuthSockets,
@@ -14,7 +15,6 @@ import {
   type RealtimeEvent,
   type RealtimeEventMap,
   type RealtimeOptions,
-  reconnectDelay,
   type SocketFactory,
   websocketUrl,
 } from '../src/index';
@@ -131,12 +131,12 @@ describe('connect', () => {
     expect(second.received[0]).toEqual({ type: 'auth', token: 'tok-1' });
   });
 
-  it('caps the wait at the maximum', () => {
+  it('waits half to all of the window before a reconnect, capped at the maximum', () => {
     const policy = { baseDelayMs: 500, maxDelayMs: 15_000 };
-    expect(reconnectDelay(1, policy, () => 0)).toBe(250);
-    expect(reconnectDelay(1, policy, () => 0.999999)).toBe(500);
-    expect(reconnectDelay(10, policy, () => 1)).toBe(15_000);
-    expect(reconnectDelay(10, policy, () => 0)).toBe(7500);
+    expect(backoffDelay(1, policy, () => 0, 0.5)).toBe(250);
+    expect(backoffDelay(1, policy, () => 0.999999, 0.5)).toBe(499);
+    expect(backoffDelay(10, policy, () => 1, 0.5)).toBe(15_000);
+    expect(backoffDelay(10, policy, () => 0, 0.5)).toBe(7500);
   });
 
   for (const [code, reason] of [
@@ -175,8 +175,8 @@ describe('connect', () => {
     };
     open({ pingIntervalMs: 20, pongTimeoutMs: 40 });
     const first = await server.connection(1);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(first.received.filter((m) => (m as { type: string }).type === 'ping').length).toBeGreaterThan(3);
+    // Four pings answered, each well within the pong timeout: still the first connection.
+    await until(() => first.received.filter((m) => (m as { type: string }).type === 'ping').length >= 4);
     expect(server.connections).toHaveLength(1);
   });
 

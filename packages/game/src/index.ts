@@ -14,4 +14,5 @@ export * from './logic/login-flow';
 export * from './logic/owned';
 export * from './logic/request-gate';
 export * from './logic/trade';
+export * from './logic/trade-outcome';
 export * from './logic/validation';

@@ -5,6 +5,7 @@
  * path parameter), which would otherwise answer in their own shapes or with an empty body.
  */
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import querystring from 'node:querystring';
 import { type ErrorCode, errorStatus } from '@metagameplay/protocol';
 import type { Server } from 'node:http';
@@ -33,6 +34,41 @@ function errorJson(code: ErrorCode, message: string): string {
 }
 
 /**
+ * A refusal written straight to the socket, where there is no reply to send it with (node's parser gave up,
+ * or a WebSocket upgrade was refused): our body, then the connection closes.
+ */
+export function refuseOnSocket(
+  socket: Duplex,
+  code: ErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = errorStatus[code];
+  const body = errorJson(code, message);
+  const reason = STATUS_TEXT[status] ?? 'Bad Request';
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      'X-Content-Type-Options: nosniff\r\n' +
+      'Cache-Control: no-store\r\n' +
+      'Connection: close\r\n' +
+      extra.join('') +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
+
+/**
  * Errors node's HTTP parser raises before there is a request (clientError): a raw answer with our body,
  * then the connection closes (the parser cannot go on after a broken request).
  */
@@ -44,20 +80,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
       : error.code === 'HPE_HEADER_OVERFLOW'
         ? ['HEADERS_TOO_LARGE', 'The request line and headers are too large']
         : ['VALIDATION_ERROR', 'Malformed HTTP request'];
-  const status = errorStatus[code];
-  const body = errorJson(code, message);
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  socket.end(
-    `HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      'X-Content-Type-Options: nosniff\r\n' +
-      'Cache-Control: no-store\r\n' +
-      'Connection: close\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  refuseOnSocket(socket, code, message);
 }
 
 /** Errors Fastify's router raises before a route is chosen. */
@@ -98,6 +121,9 @@ export function hardenedServerOptions(config: Config): FastifyHttpOptions<Server
     http: {
       headersTimeout: config.requestTimeoutMs,
       connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+      // Node's own refusal of an HTTP/1.1 request without Host is a 400 with an empty body; the onRequest
+      // hook below refuses it in our shape instead.
+      requireHostHeader: false,
     },
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
@@ -106,6 +132,9 @@ export function hardenedServerOptions(config: Config): FastifyHttpOptions<Server
 }
 
 export function registerHttpHardening(app: FastifyInstance): void {
+  // Node keeps the first 1,000 headers of a request and silently drops the rest (a Host, a content-type or
+  // an Upgrade sent after them would vanish); the 16 KiB limit on the whole head (431 above) is bound enough.
+  app.server.maxHeadersCount = 0;
   // Only JSON is read: text/plain would otherwise be parsed as a string and refused as a 400, unlike
   // every other foreign type (415). The JSON parser refuses bytes that are not UTF-8 rather than let
   // them become U+FFFD (a password or name altered without a word).
@@ -163,6 +192,14 @@ export function registerHttpHardening(app: FastifyInstance): void {
           connection: 'close',
           'retry-after': '1',
         }),
+      );
+      return;
+    }
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      done(
+        new DomainError('VALIDATION_ERROR', 'An HTTP/1.1 request must have a Host header', [
+          { field: 'headers/host', message: 'is required' },
+        ]),
       );
       return;
     }

@@ -81,9 +81,14 @@ function describeRoute({
   const response: Json = {};
   for (const [status, body] of Object.entries(given)) {
     const code = Number(status);
+    // An error status is described by the route when it names its codes (x-response-description), else here.
+    const own =
+      isObject(body) && typeof body['x-response-description'] === 'string'
+        ? body['x-response-description']
+        : undefined;
     const description =
       code >= 400
-        ? ERROR_DESCRIPTIONS[code]
+        ? (own ?? ERROR_DESCRIPTIONS[code])
         : ((isObject(body) && typeof body.description === 'string' ? body.description : undefined) ??
           SUCCESS_DESCRIPTIONS[status]);
     response[status] = { ...(body as Json), 'x-response-description': description ?? 'Answer' };

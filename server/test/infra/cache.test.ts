@@ -14,7 +14,13 @@ import {
   redisConfigured,
 } from './redis-helpers.js';
 
-function describeCache(name: string, open: () => Promise<Cache>): void {
+/**
+ * Lets `ms` pass for a twin's TTLs: the memory twin's clock is moved on; the Redis twin's TTLs run on the
+ * Redis server's own clock, which only waiting moves.
+ */
+type Elapse = (ms: number) => Promise<void>;
+
+function describeCache(name: string, open: () => Promise<Cache>, elapse: Elapse): void {
   // The Redis twin needs a Redis server: it runs when TEST_REDIS_URL is set.
   (name === 'redis' ? describe.skipIf(!redisConfigured) : describe)(`Cache: ${name}`, () => {
     let cache: Cache;
@@ -41,7 +47,7 @@ function describeCache(name: string, open: () => Promise<Cache>): void {
       await cache.set('short', 'x', 0.2);
       await cache.set('long', 'y', 60);
       expect(await cache.get('short')).toBe('x');
-      await sleep(350);
+      await elapse(350);
       expect(await cache.get('short')).toBeNull();
       expect(await cache.get('long')).toBe('y');
     });
@@ -79,7 +85,15 @@ function describeCache(name: string, open: () => Promise<Cache>): void {
   });
 }
 
-describeCache('memory', () => Promise.resolve(new MemoryCache()));
+/** The memory twin's clock: the wall clock plus the time the tests let pass. */
+const memoryClock = { offset: 0, now: () => Date.now() + memoryClock.offset };
+describeCache(
+  'memory',
+  () => Promise.resolve(new MemoryCache(undefined, memoryClock.now)),
+  async (ms) => {
+    memoryClock.offset += ms;
+  },
+);
 
 const prefix = uniquePrefix();
 const clients: Redis[] = [];
@@ -93,7 +107,7 @@ async function openRedisCache(): Promise<RedisCache> {
   return cache;
 }
 
-describeCache('redis', openRedisCache);
+describeCache('redis', openRedisCache, sleep);
 
 /** A RedisCache with local copies: its own data connection and invalidation connection (named, to find it). */
 async function openLocalCache(
@@ -124,6 +138,7 @@ async function openLocalCache(
 describeCache(
   'redis with local copies',
   async () => (await openLocalCache('suite', `${prefix}suite:`)).cache,
+  sleep,
 );
 
 describe.skipIf(!redisConfigured)('RedisCache local copies (client-side caching)', () => {

@@ -9,13 +9,18 @@ import {
   deleteKeys,
   redisConfigured,
   sharedClient,
-  sleep,
   TEST_REDIS_URL,
   uniquePrefix,
   waitFor,
 } from './redis-helpers.js';
 
 type NodeFactory = (options?: { ttlMs?: number }) => Presence;
+
+/**
+ * The nodes' clock: a test moves it past a heartbeat's TTL instead of sleeping through it. It never goes
+ * back (the Redis suite's keys outlive a test), and starts each test at least at the wall clock.
+ */
+const clock = { at: Date.now(), now: () => clock.at };
 
 function describePresence(
   name: 'memory' | 'redis',
@@ -25,6 +30,7 @@ function describePresence(
     let node: NodeFactory;
     let cleanup: () => Promise<void>;
     beforeEach(async () => {
+      clock.at = Math.max(clock.at, Date.now());
       await cleanup?.();
       ({ node, cleanup } = setup());
     });
@@ -96,7 +102,7 @@ function describePresence(
       await dead.tick();
       expect(await live.tick()).toEqual([]);
       expect(await live.isOnline('lonely')).toBe(true);
-      await sleep(450); // dead never ticks again
+      clock.at += 450; // dead never ticks again
       const [first, second] = await Promise.all([live.tick(), other.tick()]);
       expect([...first, ...second]).toEqual(['lonely']);
       expect(await live.isOnline('lonely')).toBe(false);
@@ -109,7 +115,7 @@ function describePresence(
       const dead = node({ ttlMs: 200 });
       const live = node({ ttlMs: 200 });
       await dead.connect('early', 5);
-      await sleep(300);
+      clock.at += 300;
       expect(await live.tick()).toEqual(['early']);
       expect(await live.isOnline('early')).toBe(false);
     });
@@ -120,7 +126,7 @@ function describePresence(
       await slow.connect('p1', 5);
       await slow.connect('p1', 5);
       await slow.tick();
-      await sleep(300);
+      clock.at += 300;
       expect(await live.tick()).toEqual(['p1']);
       expect(await live.isOnline('p1')).toBe(false);
       await slow.tick();
@@ -145,7 +151,10 @@ function describePresence(
 
 describePresence('memory', () => {
   const hub = new MemoryPresenceHub();
-  return { node: (options) => new MemoryPresence({ ...options, hub }), cleanup: async () => {} };
+  return {
+    node: (options) => new MemoryPresence({ ...options, hub, now: clock.now }),
+    cleanup: async () => {},
+  };
 });
 
 let client: Redis | null = null;
@@ -166,7 +175,7 @@ describePresence('redis', () => {
   return {
     node: (options) => {
       if (!client) throw new Error('no Redis client');
-      return new RedisPresence(client, { ...options, keyPrefix });
+      return new RedisPresence(client, { ...options, keyPrefix, now: clock.now });
     },
     cleanup: async () => {},
   };

@@ -14,7 +14,13 @@ import {
   redisConfigured,
 } from './redis-helpers.js';
 
-function describeRateLimitStore(name: string, open: () => Promise<RateLimitStore>): void {
+/**
+ * Lets `ms` pass for a twin's windows: the memory twin's clock is moved on; the Redis twin's windows end
+ * by the Redis server's own clock, which only waiting moves.
+ */
+type Elapse = (ms: number) => Promise<void>;
+
+function describeRateLimitStore(name: string, open: () => Promise<RateLimitStore>, elapse: Elapse): void {
   // The Redis twin needs a Redis server: it runs when TEST_REDIS_URL is set.
   (name === 'redis' ? describe.skipIf(!redisConfigured) : describe)(`RateLimitStore: ${name}`, () => {
     let store: RateLimitStore;
@@ -46,7 +52,7 @@ function describeRateLimitStore(name: string, open: () => Promise<RateLimitStore
     it('starts a new window once the old one has ended', async () => {
       await store.hit('burst', 200);
       expect((await store.hit('burst', 200)).count).toBe(2);
-      await sleep(300);
+      await elapse(300);
       expect(await store.peek('burst')).toBeNull();
       const fresh = await store.hit('burst', 200);
       expect(fresh.count).toBe(1);
@@ -81,17 +87,29 @@ function describeRateLimitStore(name: string, open: () => Promise<RateLimitStore
   });
 }
 
-describeRateLimitStore('memory', () => Promise.resolve(new MemoryRateLimitStore()));
+/** The memory twin's clock: the wall clock plus the time the tests let pass. */
+const memoryClock = { offset: 0, now: () => Date.now() + memoryClock.offset };
+describeRateLimitStore(
+  'memory',
+  () => Promise.resolve(new MemoryRateLimitStore(memoryClock.now)),
+  async (ms) => {
+    memoryClock.offset += ms;
+  },
+);
 
 const prefix = uniquePrefix();
 const clients: Redis[] = [];
 
-describeRateLimitStore('redis', async () => {
-  const client = sharedClient();
-  clients.push(client);
-  await waitFor(() => client.status === 'ready', 5_000);
-  return new RedisRateLimitStore(client, { keyPrefix: prefix });
-});
+describeRateLimitStore(
+  'redis',
+  async () => {
+    const client = sharedClient();
+    clients.push(client);
+    await waitFor(() => client.status === 'ready', 5_000);
+    return new RedisRateLimitStore(client, { keyPrefix: prefix });
+  },
+  sleep,
+);
 
 describe.skipIf(!redisConfigured)('RedisRateLimitStore across nodes', () => {
   it('two nodes count in the same window', async () => {

@@ -169,8 +169,22 @@ describe('WebSocket gateway', () => {
       online: true,
     });
 
-    await first.close();
-    await sleep(100);
+    // The server's own count of the pilot's sockets: the close of the first one is awaited, not slept on.
+    const presence = server.ctx.presence;
+    const disconnect = presence.disconnect.bind(presence);
+    const firstGone = new Promise<boolean>((resolve) => {
+      presence.disconnect = async (playerId) => {
+        const offline = await disconnect(playerId);
+        if (playerId === pilot.player.id) resolve(offline);
+        return offline;
+      };
+    });
+    try {
+      await first.close();
+      expect(await firstGone).toBe(false); // one socket left: still online
+    } finally {
+      presence.disconnect = disconnect;
+    }
     expect((await profile()).body.online).toBe(true);
     await second.close();
     await watching.next('presence', (m) => m.playerId === pilot.player.id && !m.online);
@@ -254,12 +268,19 @@ describe('WebSocket heartbeats', () => {
     const live = await register(server);
     const dead = await register(server);
     const liveSocket = await WsClient.connect(server.url, live.token);
+    // Three heartbeats answered (the ws client pongs by itself) rather than a sleep of three periods.
+    const threePings = new Promise<void>((resolve) => {
+      let pings = 0;
+      liveSocket.socket.on('ping', () => {
+        if (++pings === 3) resolve();
+      });
+    });
     const deadSocket = await WsClient.connect(server.url, dead.token);
     deadSocket.socket.pause(); // a vanished peer: no pongs
     const started = Date.now();
     await waitFor(async () => !(await server.ctx.presence.isOnline(dead.player.id)), 5_000);
     expect(Date.now() - started).toBeLessThan(2_000);
-    await sleep(600);
+    await threePings;
     expect(await server.ctx.presence.isOnline(live.player.id)).toBe(true);
     expect(liveSocket.closed).toBeNull();
     liveSocket.socket.terminate();

@@ -2,11 +2,10 @@
  * Incoming challenges, on whatever screen the pilot is: who, the stake, the seconds left (ticking),
  * accept or decline. Accepting resolves the battle at once and opens its result.
  */
-import { liveIncoming, secondsLeft } from '@metagameplay/game';
+import { failureMessage, liveIncoming, secondsLeft } from '@metagameplay/game';
 import type { CheckedBattle } from '@metagameplay/client';
 import { formatCredits } from '@metagameplay/protocol';
 import { useEffect, useState } from 'react';
-import { battleFailureMessage } from '../battle-failure';
 import { useGame } from '../game-context';
 import { useNicknames } from '../hooks/use-nicknames';
 
@@ -35,7 +34,7 @@ export function ChallengeToasts(props: {
     if (outcome.ok) {
       if (accept) navigate({ name: 'battle', id: battle.id });
     } else if (!outcome.handled) {
-      notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+      notify({ text: failureMessage(t, outcome.error), tone: 'bad' });
     }
   }
 

@@ -3,11 +3,10 @@
  * change, the rounds played out as a short animation, and the fairness proof — "verified ✓" when the
  * client's own `verifyBattle` re-check agrees, with the seeds shown so anyone can redo it by hand.
  */
-import { battleView, formatOdds, signedCredits, signedNumber } from '@metagameplay/game';
+import { battleView, failureMessage, formatOdds, signedCredits, signedNumber } from '@metagameplay/game';
 import type { CheckedBattle } from '@metagameplay/client';
 import { type BattleRound, battleRounds, formatCredits } from '@metagameplay/protocol';
 import { useEffect, useState } from 'react';
-import { battleFailureMessage } from '../battle-failure';
 import { Screen } from '../components/screen';
 import { ErrorState, Loading } from '../components/states';
 import { useGame, useSession } from '../game-context';
@@ -33,7 +32,7 @@ function roundsOf(battle: CheckedBattle): BattleRound[] {
 }
 
 export function BattleScreen(props: { id: string }) {
-  const { t, w, battles, gate, realtime, notify } = useGame();
+  const { t, w, battles, gate, live, notify } = useGame();
   const { player } = useSession();
   const [battle, setBattle] = useState<CheckedBattle | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -56,13 +55,12 @@ export function BattleScreen(props: { id: string }) {
 
   // A pending battle shown here updates when it is resolved or cancelled.
   useEffect(() => {
-    if (realtime === null) return;
     const update = ({ battle: next }: { battle: CheckedBattle }): void => {
       if (next.id === props.id) setBattle(next);
     };
-    const offs = [realtime.on('battle.resolved', update), realtime.on('battle.cancelled', update)];
+    const offs = [live.on('battle.resolved', update), live.on('battle.cancelled', update)];
     return () => offs.forEach((off) => off());
-  }, [realtime]);
+  }, []);
 
   const rounds = battle ? roundsOf(battle) : [];
   useEffect(() => {
@@ -76,7 +74,7 @@ export function BattleScreen(props: { id: string }) {
     const outcome = await gate.run(() => battles.cancel(props.id));
     setCancelling(false);
     if (outcome.ok) setBattle(outcome.value.battle);
-    else if (!outcome.handled) notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+    else if (!outcome.handled) notify({ text: failureMessage(t, outcome.error), tone: 'bad' });
   }
 
   const names = useNicknames(battle ? [battle.challengerId, battle.opponentId] : []);

@@ -1,10 +1,11 @@
 /** The inventory: what the pilot owns, page by page, each sold after a confirmation with the balance after. */
-import { failureCode, failureMessage } from '@metagameplay/game';
+import { sellOutcome } from '@metagameplay/game';
 import { formatCredits, type OwnedItem } from '@metagameplay/protocol';
 import { useEffect, useState } from 'react';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { PagedView } from '../components/paged-view';
 import { Screen } from '../components/screen';
+import { Stat } from '../components/stat';
 import { useGame, useSession } from '../game-context';
 import { usePagedList } from '../hooks/use-paged-list';
 
@@ -26,19 +27,11 @@ export function InventoryScreen() {
     notify({ text: t.inventory.selling, tone: 'info' });
     const outcome = await gate.run(() => api.sell(item.id));
     setBusy(false);
-    if (outcome.ok) {
-      updatePlayer({
-        balance: outcome.value.balance,
-        itemCount: Math.max(0, player.itemCount - 1),
-        power: Math.max(0, player.power - item.power),
-      });
-      notify({ text: t.inventory.sold(item.name, formatCredits(outcome.value.amount)), tone: 'good' });
-      list.reload();
-      return;
-    }
-    if (outcome.handled) return;
-    notify({ text: failureMessage(t, outcome.error), tone: 'bad' });
-    if (failureCode(outcome.error) === 'NOT_OWNED') list.reload();
+    if (!outcome.ok && outcome.handled) return;
+    const next = sellOutcome(t, item, player, outcome);
+    notify(next.notice);
+    if (next.player) updatePlayer(next.player);
+    if (next.reload) list.reload();
   }
 
   return (
@@ -50,11 +43,9 @@ export function InventoryScreen() {
         row={(item) => (
           <li key={item.id} className="row item">
             <span className="item-name">{item.name}</span>
-            <span className="item-power" title={t.inventory.columns.power}>
-              <span aria-hidden="true">⚡</span>
-              <span className="sr-only">{t.inventory.columns.power}: </span>
+            <Stat kind="power" label={t.inventory.columns.power} title={t.inventory.columns.power}>
               {item.power}
-            </span>
+            </Stat>
             <span className="item-price">
               <span className="sr-only">{t.inventory.columns.sellPrice}: </span>
               {t.credits(formatCredits(item.sellPrice))}

@@ -3,6 +3,7 @@ import type { LeaderboardEntry } from '@metagameplay/protocol';
 import { useEffect } from 'react';
 import { PagedView } from '../components/paged-view';
 import { Screen } from '../components/screen';
+import { Stat } from '../components/stat';
 import { useGame, useSession } from '../game-context';
 import { usePagedList } from '../hooks/use-paged-list';
 
@@ -29,16 +30,12 @@ export function LeaderboardScreen() {
               <span className="sr-only">{w.battle.rank} </span>#{entry.rank}
             </span>
             <span className="leader-name">{entry.nickname}</span>
-            <span className="pilot-rating">
-              <span aria-hidden="true">★ </span>
-              <span className="sr-only">{w.battle.rating}: </span>
+            <Stat kind="rating" label={w.battle.rating}>
               {entry.rating}
-            </span>
-            <span className="item-power">
-              <span aria-hidden="true">⚡</span>
-              <span className="sr-only">{w.battle.power}: </span>
+            </Stat>
+            <Stat kind="power" label={w.battle.power}>
               {entry.power}
-            </span>
+            </Stat>
             <span className="leader-wl">
               <span className="sr-only">{w.battle.winsLosses}: </span>
               {entry.wins} / {entry.losses}

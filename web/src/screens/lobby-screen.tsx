@@ -3,12 +3,13 @@
  * each challenged with a stake; and quick match — join the queue with a stake, wait, leave. A battle
  * resolved while waiting opens its result.
  */
+import { failureMessage } from '@metagameplay/game';
 import { formatCredits, type PublicPlayer } from '@metagameplay/protocol';
 import { useEffect, useRef, useState } from 'react';
-import { battleFailureMessage } from '../battle-failure';
 import { PagedView } from '../components/paged-view';
 import { Screen } from '../components/screen';
 import { StakeDialog } from '../components/stake-dialog';
+import { Stat } from '../components/stat';
 import { useGame, useSession } from '../game-context';
 import { usePagedList } from '../hooks/use-paged-list';
 
@@ -17,7 +18,7 @@ const PAGE_SIZE = 12;
 const PRESENCE_SETTLE_MS = 400;
 
 export function LobbyScreen() {
-  const { t, w, battles, gate, realtime, navigate, notify } = useGame();
+  const { t, w, battles, gate, live, navigate, notify } = useGame();
   const { player } = useSession();
   const [challenging, setChallenging] = useState<PublicPlayer | null>(null);
   const [askingMatch, setAskingMatch] = useState(false);
@@ -35,13 +36,12 @@ export function LobbyScreen() {
   useEffect(() => list.reset(), []);
 
   useEffect(() => {
-    if (realtime === null) return;
     let timer: ReturnType<typeof setTimeout> | null = null;
-    const offPresence = realtime.on('presence', () => {
+    const offPresence = live.on('presence', () => {
       if (timer !== null) clearTimeout(timer);
       timer = setTimeout(() => reloadRef.current(), PRESENCE_SETTLE_MS);
     });
-    const offResolved = realtime.on('battle.resolved', ({ battle }) => {
+    const offResolved = live.on('battle.resolved', ({ battle }) => {
       if (!queuedRef.current) return;
       queuedRef.current = false;
       setQueued(null);
@@ -52,7 +52,7 @@ export function LobbyScreen() {
       offPresence();
       offResolved();
     };
-  }, [realtime]);
+  }, []);
 
   // Leaving the screen leaves the queue.
   useEffect(
@@ -70,7 +70,7 @@ export function LobbyScreen() {
         tone: 'info',
         action: { label: w.battle.viewChallenge, route: { name: 'battle', id: outcome.value.battle.id } },
       });
-    } else if (!outcome.handled) notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+    } else if (!outcome.handled) notify({ text: failureMessage(t, outcome.error), tone: 'bad' });
   }
 
   async function joinQueue(stake: number): Promise<void> {
@@ -82,15 +82,14 @@ export function LobbyScreen() {
       return;
     }
     queuedRef.current = false;
-    if (!outcome.handled) notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+    if (!outcome.handled) notify({ text: failureMessage(t, outcome.error), tone: 'bad' });
   }
 
   async function leaveQueue(): Promise<void> {
     queuedRef.current = false;
     const outcome = await gate.run(() => battles.leaveMatchmaking());
     setQueued(null);
-    if (!outcome.ok && !outcome.handled)
-      notify({ text: battleFailureMessage(t, w, outcome.error), tone: 'bad' });
+    if (!outcome.ok && !outcome.handled) notify({ text: failureMessage(t, outcome.error), tone: 'bad' });
   }
 
   return (
@@ -124,16 +123,12 @@ export function LobbyScreen() {
               <span className="online-dot" aria-hidden="true" />
               {pilot.nickname}
             </span>
-            <span className="item-power">
-              <span aria-hidden="true">⚡</span>
-              <span className="sr-only">{w.battle.power}: </span>
+            <Stat kind="power" label={w.battle.power}>
               {pilot.power}
-            </span>
-            <span className="pilot-rating">
-              <span aria-hidden="true">★ </span>
-              <span className="sr-only">{w.battle.rating}: </span>
+            </Stat>
+            <Stat kind="rating" label={w.battle.rating}>
               {pilot.rating}
-            </span>
+            </Stat>
             <span className="item-action">
               <button
                 type="button"

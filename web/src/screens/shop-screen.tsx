@@ -3,19 +3,13 @@
  * marked, unaffordable ones dimmed, and a purchase confirmed with the balance after it. A refused buy
  * says why (a changed price shows the new one) and updates what the screen shows.
  */
-import {
-  buyFailureEffect,
-  checkBuy,
-  failureMessage,
-  loadOwnedIds,
-  MAX_SEARCH_LENGTH,
-  searchParam,
-} from '@metagameplay/game';
+import { buyOutcome, checkBuy, loadOwnedIds, MAX_SEARCH_LENGTH, searchParam } from '@metagameplay/game';
 import { formatCredits, type ShopItem } from '@metagameplay/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { PagedView } from '../components/paged-view';
 import { Screen } from '../components/screen';
+import { Stat } from '../components/stat';
 import { useGame, useSession } from '../game-context';
 import { useDebounced } from '../hooks/use-debounced';
 import { usePagedList } from '../hooks/use-paged-list';
@@ -60,31 +54,21 @@ export function ShopScreen() {
     notify({ text: t.shop.buying, tone: 'info' });
     const outcome = await gate.run(() => api.buy(item.id, { expectedPrice: item.price }));
     setBusy(false);
-    if (outcome.ok) {
-      updatePlayer({
-        balance: outcome.value.balance,
-        itemCount: player.itemCount + 1,
-        power: player.power + item.power,
-      });
-      setOwned((ids) => new Set(ids).add(item.id));
-      notify({
-        text: `${t.shop.bought(item.name)} ${w.shop.boughtBalance(formatCredits(outcome.value.balance))}`,
-        tone: 'good',
-      });
-      return;
-    }
-    if (outcome.handled) return;
-    notify({ text: failureMessage(t, outcome.error), tone: 'bad' });
-    const effect = buyFailureEffect(outcome.error);
-    if (effect?.kind === 'price') {
-      list.update((row) => (row.id === item.id ? { ...row, price: effect.price } : row));
-    } else if (effect?.kind === 'owned') {
-      setOwned((ids) => new Set(ids).add(item.id));
-    } else if (effect?.kind === 'balance') {
-      updatePlayer({ balance: effect.balance });
-    } else if (effect?.kind === 'reload') {
-      list.reload();
-    }
+    if (!outcome.ok && outcome.handled) return;
+    const next = buyOutcome(t, item, player, outcome);
+    notify(
+      outcome.ok
+        ? {
+            ...next.notice,
+            text: `${next.notice.text} ${w.shop.boughtBalance(formatCredits(outcome.value.balance))}`,
+          }
+        : next.notice,
+    );
+    if (next.player) updatePlayer(next.player);
+    if (next.owned) setOwned((ids) => new Set(ids).add(item.id));
+    const { price } = next;
+    if (price !== null) list.update((row) => (row.id === item.id ? { ...row, price } : row));
+    if (next.reload) list.reload();
   }
 
   function ask(item: ShopItem): void {
@@ -120,11 +104,9 @@ export function ShopScreen() {
           return (
             <li key={item.id} className={`row item${tooDear ? ' dim' : ''}${mine ? ' owned' : ''}`}>
               <span className="item-name">{item.name}</span>
-              <span className="item-power" title={t.shop.columns.power}>
-                <span aria-hidden="true">⚡</span>
-                <span className="sr-only">{t.shop.columns.power}: </span>
+              <Stat kind="power" label={t.shop.columns.power} title={t.shop.columns.power}>
                 {item.power}
-              </span>
+              </Stat>
               <span className="item-price">
                 <span className="sr-only">{t.shop.columns.price}: </span>
                 {t.credits(formatCredits(item.price))}

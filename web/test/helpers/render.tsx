@@ -2,6 +2,7 @@
  * Renders a screen of the browser game in happy-dom inside a GameContext with a fake API, for
  * component tests: the request gate is the real one, the texts are English.
  */
+import { LiveEvents } from '@metagameplay/client';
 import { type GameApi, messages, RequestGate, webMessages } from '@metagameplay/game';
 import type { PrivatePlayer } from '@metagameplay/protocol';
 import { act, type ReactNode } from 'react';
@@ -51,7 +52,7 @@ export async function renderScreen(
     lang: 'en',
     api: api as GameApi,
     battles: {} as GameContextValue['battles'],
-    realtime: null,
+    live: new LiveEvents(),
     gate,
     session: { player, loginBonus: 0 },
     route: { name: 'home' },

@@ -155,12 +155,6 @@ export const webEn = {
     pilot: 'Pilot',
     winsLosses: 'W / L',
     cancel: 'Cancel challenge',
-    errors: {
-      OPPONENT_OFFLINE: 'That pilot is not online any more.',
-      INVALID_OPPONENT: 'You cannot challenge yourself.',
-      TOO_MANY_CHALLENGES: 'You already have a challenge waiting for this pilot, or five in total.',
-      BATTLE_NOT_PENDING: 'This challenge is no longer open.',
-    },
   },
 };
 

@@ -148,11 +148,5 @@ export const webRu: WebMessages = {
     pilot: 'Пилот',
     winsLosses: 'П / П',
     cancel: 'Отменить вызов',
-    errors: {
-      OPPONENT_OFFLINE: 'Этот пилот уже не в сети.',
-      INVALID_OPPONENT: 'Нельзя вызвать самого себя.',
-      TOO_MANY_CHALLENGES: 'Вызов этому пилоту уже ждёт ответа, или у вас их уже пять.',
-      BATTLE_NOT_PENDING: 'Этот вызов уже не действует.',
-    },
   },
 };

@@ -135,8 +135,3 @@ export function formatClock(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
-
-/** Whether the battle concerns the player (as challenger or opponent). */
-export function involves(battle: Battle, meId: string): boolean {
-  return battle.challengerId === meId || battle.opponentId === meId;
-}

@@ -19,7 +19,7 @@ export function asApiFailure(error: unknown): ApiFailure | null {
   return typeof status === 'number' && typeof code === 'string' ? (error as ApiFailure) : null;
 }
 
-export function isNetworkFailure(error: unknown): boolean {
+function isNetworkFailure(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const kind = (error as { kind?: unknown }).kind;
   return kind === 'timeout' || kind === 'network';

@@ -51,7 +51,7 @@ export interface ListStep<T> {
   request: PageRequest | null;
 }
 
-export const DEFAULT_PAGE_SIZE = 20;
+const DEFAULT_PAGE_SIZE = 20;
 
 export function emptyList<T>(pageSize = DEFAULT_PAGE_SIZE): ListState<T> {
   return {

@@ -163,7 +163,7 @@ export interface FieldKey {
 }
 
 /** The text of the field the current step edits. */
-export function fieldValue(state: LoginState): string {
+function fieldValue(state: LoginState): string {
   return state.step === 'password'
     ? state.password
     : state.step === 'confirm'

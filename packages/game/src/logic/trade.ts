@@ -5,7 +5,6 @@
  */
 import { formatCredits } from '@metagameplay/protocol';
 import type { Messages } from '../i18n/index';
-import { asApiFailure, moneyDetail } from './failure';
 import { type ListMove, listMoveForKey } from './list-browser';
 
 export interface Priced {
@@ -22,38 +21,6 @@ export function checkBuy(t: Messages, item: Priced, balance: number, owned: Read
     return { ok: false, message: t.shop.cannotAfford(formatCredits(item.price), formatCredits(balance)) };
   }
   return { ok: true, balanceAfter: balance - item.price };
-}
-
-/**
- * What a refused purchase teaches about the screen's stale view, beyond the message shown: the new
- * price (PRICE_CHANGED), that the item is already owned, the real balance (INSUFFICIENT_FUNDS), or that
- * the page must be fetched again (the item left the shop). Null when nothing in view changes.
- */
-export type BuyFailureEffect =
-  | { kind: 'price'; price: number }
-  | { kind: 'owned' }
-  | { kind: 'balance'; balance: number }
-  | { kind: 'reload' }
-  | null;
-
-export function buyFailureEffect(error: unknown): BuyFailureEffect {
-  const failure = asApiFailure(error);
-  switch (failure?.code) {
-    case 'PRICE_CHANGED': {
-      const price = moneyDetail(failure.details, 'price');
-      return price === null ? { kind: 'reload' } : { kind: 'price', price };
-    }
-    case 'ALREADY_OWNED':
-      return { kind: 'owned' };
-    case 'INSUFFICIENT_FUNDS': {
-      const balance = moneyDetail(failure.details, 'balance');
-      return balance === null ? null : { kind: 'balance', balance };
-    }
-    case 'ITEM_NOT_FOUND':
-      return { kind: 'reload' };
-    default:
-      return null;
-  }
 }
 
 export function buyQuestion(t: Messages, item: Priced, balance: number): string {

@@ -8,7 +8,7 @@ import type { Messages } from '../i18n/index';
 const NICKNAME_CHARS = /^[\p{L}\p{N}_-]+$/u;
 
 /** Length in characters as a person counts them (code points), not UTF-16 units. */
-export function charLength(text: string): number {
+function charLength(text: string): number {
   return [...text].length;
 }
 

@@ -1,5 +1,5 @@
 /** Routes of quick match: join and leave the queue (the pairing runs as a background job, bootstrap.ts). */
-import { MatchmakingBody, MatchmakingQueued } from '@metagameplay/protocol';
+import { ErrorBody, MatchmakingBody, MatchmakingQueued } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { bearerAuth, errors } from '../../lib/http';
@@ -22,7 +22,15 @@ export const matchmakingRoutes: FastifyPluginAsyncTypebox<{
         security: bearerAuth,
         summary: 'Join the quick-match queue for a stake (needs an open WebSocket)',
         body: MatchmakingBody,
-        response: { 202: MatchmakingQueued, ...errors(400, 401, 409, 503) },
+        response: {
+          202: MatchmakingQueued,
+          ...errors(400, 401, 503),
+          409: {
+            ...ErrorBody,
+            'x-response-description':
+              'No WebSocket of yours is open (`PLAYER_OFFLINE`), or the stake is over your balance (`INSUFFICIENT_FUNDS`)',
+          },
+        },
       },
     },
     async (request, reply) => {
