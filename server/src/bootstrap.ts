@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
-import { ConfigError, type Config } from './config';
+import { ConfigError, type Config, redisTargetOf } from './config';
 import {
   createEmbeddedDatabase,
   createPostgresDatabase,
@@ -133,7 +133,7 @@ export async function createContext(config: Config, options: BootstrapOptions = 
   await backfillNicknameSkeletons(database.db, log);
   // Redis trouble is logged and survived (the API serves from Postgres); it never stops the server.
   const infra = createInfra({
-    redisUrl: config.redisUrl ?? undefined,
+    redis: redisTargetOf(config) ?? undefined,
     keyPrefix: options.redisKeyPrefix,
     log,
     presenceTtlMs: config.presenceTtlMs,

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import type { RedisTarget } from './infra/redis';
 
 export interface Config {
   port: number;
@@ -14,6 +15,9 @@ export interface Config {
   databasePoolSize: number;
   dataDir: string;
   redisUrl: string | null;
+  /** REDIS_SENTINELS: Sentinels naming the Redis primary (instead of REDIS_URL), and the name they watch. */
+  redisSentinels: { host: string; port: number }[] | null;
+  redisSentinelName: string;
   loginBonusMin: number; // credits
   loginBonusMax: number; // credits
   loginBonusCooldownSeconds: number;
@@ -104,6 +108,37 @@ function url(env: Env, name: string, protocols: string[]): string | null {
   return raw;
 }
 
+/** `host:port,host:port,...`: at least one, each a host name or address and a port. */
+function sentinels(env: Env): { host: string; port: number }[] | null {
+  const raw = text(env, 'REDIS_SENTINELS');
+  if (raw === undefined) return null;
+  return raw.split(',').map((entry) => {
+    const match = /^\s*([\w.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})\s*$/.exec(entry);
+    const port = Number(match?.[2]);
+    if (!match?.[1] || !(port >= 1 && port <= 65535)) {
+      throw new ConfigError(
+        'REDIS_SENTINELS',
+        `must be host:port entries separated by commas, got "${entry}"`,
+      );
+    }
+    return { host: match[1].replace(/^\[|\]$/g, ''), port };
+  });
+}
+
+function redisSentinelName(env: Env): string {
+  const name = text(env, 'REDIS_SENTINEL_NAME') ?? 'mymaster';
+  if (!/^[\w.-]{1,64}$/.test(name)) {
+    throw new ConfigError('REDIS_SENTINEL_NAME', `is not a Sentinel master name: "${name}"`);
+  }
+  return name;
+}
+
+/** Where the nodes find Redis (URL or Sentinels), or null for the in-process implementations. */
+export function redisTargetOf(config: Config): RedisTarget | null {
+  if (config.redisSentinels) return { sentinels: config.redisSentinels, name: config.redisSentinelName };
+  return config.redisUrl;
+}
+
 function metricsToken(env: Env): string | null {
   const token = text(env, 'METRICS_TOKEN');
   if (token === undefined) return null;
@@ -159,13 +194,21 @@ export function parseConfig(env: Env): Config {
   if (trustProxy !== 'true' && trustProxy !== 'false')
     throw new ConfigError('TRUST_PROXY', 'must be true or false');
 
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const redisSentinels = sentinels(env);
+  if (redisUrl && redisSentinels) {
+    throw new ConfigError('REDIS_SENTINELS', 'and REDIS_URL are both set: set one of them');
+  }
+
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     databasePoolSize,
     dataDir: path.resolve(text(env, 'DATA_DIR') ?? path.join(repositoryRoot, 'data')),
-    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisUrl,
+    redisSentinels,
+    redisSentinelName: redisSentinelName(env),
     loginBonusMin,
     loginBonusMax,
     loginBonusCooldownSeconds: integer(env, 'LOGIN_BONUS_COOLDOWN_SECONDS', 0, 0, 31_536_000),

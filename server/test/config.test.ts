@@ -10,7 +10,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, defaultItemsFile, parseConfig, repositoryRoot } from '../src/config';
+import { ConfigError, defaultItemsFile, parseConfig, redisTargetOf, repositoryRoot } from '../src/config';
 import { readCatalogFile } from '../src/features/shop/catalog-file';
 import { freePort } from './helpers/process';
 
@@ -95,6 +95,29 @@ describe('parseConfig', () => {
     });
   });
 
+  it('reads Redis Sentinels instead of a Redis URL, and refuses both at once', () => {
+    const config = parseConfig({
+      REDIS_SENTINELS: '10.0.0.1:26379, sentinel-b:26380,[::1]:26381',
+      REDIS_SENTINEL_NAME: 'game',
+    });
+    expect(config).toMatchObject({
+      redisUrl: null,
+      redisSentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: 'sentinel-b', port: 26380 },
+        { host: '::1', port: 26381 },
+      ],
+      redisSentinelName: 'game',
+    });
+    expect(redisTargetOf(config)).toEqual({ sentinels: config.redisSentinels, name: 'game' });
+    expect(parseConfig({ REDIS_SENTINELS: 'a:1' }).redisSentinelName).toBe('mymaster');
+    expect(redisTargetOf(parseConfig({ REDIS_URL: 'redis://c:1' }))).toBe('redis://c:1');
+    expect(redisTargetOf(parseConfig({}))).toBeNull();
+    expect(() => parseConfig({ REDIS_SENTINELS: 'a:1', REDIS_URL: 'redis://c' })).toThrow(
+      'REDIS_SENTINELS and REDIS_URL are both set: set one of them',
+    );
+  });
+
   it('trims values and treats an empty one as unset', () => {
     expect(parseConfig({ PORT: ' 8081 ', LOG_LEVEL: ' warn ' })).toMatchObject({
       port: 8081,
@@ -133,6 +156,12 @@ describe('parseConfig', () => {
     ['DATABASE_URL', 'redis://localhost'],
     ['REDIS_URL', 'nope'],
     ['REDIS_URL', 'http://localhost:6379'],
+    ['REDIS_SENTINELS', 'localhost'],
+    ['REDIS_SENTINELS', 'a:26379,b'],
+    ['REDIS_SENTINELS', 'a:0'],
+    ['REDIS_SENTINELS', 'a:70000'],
+    ['REDIS_SENTINELS', 'bad host:26379'],
+    ['REDIS_SENTINEL_NAME', 'two words'],
     ['LOGIN_BONUS_MIN', '-1'],
     ['LOGIN_BONUS_MIN', 'ten'],
     ['LOGIN_BONUS_MAX', '2.5'],

@@ -131,7 +131,7 @@ describe('Redis outage log', () => {
 
   it('writes one line, not one per reconnect attempt, while Redis cannot be reached', async () => {
     const log = recorder();
-    const infra = createInfra({ redisUrl: 'redis://127.0.0.1:1', keyPrefix: uniquePrefix(), log });
+    const infra = createInfra({ redis: 'redis://127.0.0.1:1', keyPrefix: uniquePrefix(), log });
     await sleep(2_500);
     await infra.cache.get('anything');
     await infra.close();
@@ -143,7 +143,7 @@ describe('Redis outage log', () => {
   it.skipIf(!redisServerInstalled)('says when a real outage ends', async () => {
     const redis = await PrivateRedis.start();
     const log = recorder();
-    const infra = createInfra({ redisUrl: redis.url, keyPrefix: uniquePrefix(), log });
+    const infra = createInfra({ redis: redis.url, keyPrefix: uniquePrefix(), log });
     try {
       await waitFor(() => infra.cache.status() === 'ok', 10_000);
       await redis.kill();

@@ -15,7 +15,7 @@ import { type MatchQueue, MemoryMatchQueue } from './match-queue.js';
 import { MemoryPresence, type Presence } from './presence.js';
 import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 import { type OutageLogger, RedisOutageLog } from './outage-log.js';
-import { closeRedisClient, createRedisClient } from './redis.js';
+import { closeRedisClient, createRedisClient, type RedisTarget } from './redis.js';
 import { RedisCache } from './redis-cache.js';
 import { RedisEventBus } from './redis-event-bus.js';
 import { RedisInFlightLimiter } from './redis-in-flight.js';
@@ -24,8 +24,8 @@ import { RedisPresence } from './redis-presence.js';
 import { RedisRateLimitStore } from './redis-rate-limit-store.js';
 
 export interface InfraOptions {
-  /** e.g. redis://127.0.0.1:6379; absent → in-process implementations. */
-  redisUrl?: string;
+  /** A URL (redis://127.0.0.1:6379) or Sentinels; absent → in-process implementations. */
+  redis?: RedisTarget;
   /** Prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis. */
   keyPrefix?: string;
   /** Redis connection errors and dropped events; meant for the logger. */
@@ -50,8 +50,8 @@ export interface Infra {
 }
 
 export function createInfra(options: InfraOptions = {}): Infra {
-  const { redisUrl, log } = options;
-  if (!redisUrl) {
+  const { redis, log } = options;
+  if (!redis) {
     const cache = new MemoryCache();
     const bus = new LocalEventBus(
       log ? (err) => log.warn({ err }, 'an event subscriber failed') : options.onError,
@@ -86,10 +86,10 @@ export function createInfra(options: InfraOptions = {}): Infra {
     : onError
       ? { onError }
       : {};
-  const commands = createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay' });
-  const sub = createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay-sub' });
+  const commands = createRedisClient(redis, { ...clientOptions, connectionName: 'metagameplay' });
+  const sub = createRedisClient(redis, { ...clientOptions, connectionName: 'metagameplay-sub' });
   const cache = new RedisCache(
-    createRedisClient(redisUrl, { ...clientOptions, connectionName: 'metagameplay-cache' }),
+    createRedisClient(redis, { ...clientOptions, connectionName: 'metagameplay-cache' }),
     {
       keyPrefix,
       onError,
@@ -97,7 +97,7 @@ export function createInfra(options: InfraOptions = {}): Infra {
       // Local copies kept coherent by Redis invalidations (redis-tracking.ts). A copy is used only after a
       // fence on this connection (a PING answered behind every invalidation queued before it), so a write
       // acknowledged on any node is never followed by a stale read here.
-      invalidations: createRedisClient(redisUrl, {
+      invalidations: createRedisClient(redis, {
         ...clientOptions,
         connectionName: 'metagameplay-invalidations',
       }),

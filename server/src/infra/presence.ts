@@ -37,6 +37,12 @@ export interface Presence {
   tick(): Promise<string[]>;
   /** Removes this node's sockets and heartbeat (a clean shutdown); returns the players that went offline. */
   close(): Promise<string[]>;
+  /**
+   * Calls `listener` whenever the shared store is reachable again after it was not (a restart, possibly
+   * empty, or a failover to a replica): the node re-announces its players at once rather than at its
+   * next tick. Returns the unsubscribe. The in-process store is never lost: it never calls.
+   */
+  onReconnect(listener: () => void): () => void;
 }
 
 export interface PresenceOptions {
@@ -89,6 +95,9 @@ export class MemoryPresence implements Presence {
     this.#ttlMs = options.ttlMs ?? DEFAULT_PRESENCE_TTL_MS;
     this.#now = options.now ?? Date.now;
     this.#node();
+  }
+  onReconnect(): () => void {
+    return () => undefined;
   }
 
   /** This node's entry, re-registered if a sweep removed it. */

@@ -134,6 +134,19 @@ export class RedisPresence implements Presence {
     };
   }
 
+  onReconnect(listener: () => void): () => void {
+    // 'ready' comes at the first connection too (nothing lost then) and after every reconnection.
+    let connected = this.#client.status === 'ready';
+    const onReady = () => {
+      if (connected) listener();
+      connected = true;
+    };
+    this.#client.on('ready', onReady);
+    return () => {
+      this.#client.off('ready', onReady);
+    };
+  }
+
   async connect(playerId: string, max: number): Promise<ConnectResult> {
     const k = this.#keys;
     try {

@@ -10,7 +10,7 @@
  * the client reconnects forever with capped exponential backoff, so an outage heals by itself.
  */
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 export type { Redis } from 'ioredis';
 
@@ -28,9 +28,16 @@ export interface RedisClientOptions {
   connectionName?: string;
 }
 
-export function createRedisClient(url: string, opts: RedisClientOptions = {}): Redis {
+/**
+ * Where Redis is: a URL, or Sentinels that name the current primary of `name` (REDIS_SENTINELS). With
+ * Sentinels, ioredis asks them on every (re)connection, so a promotion is followed like a reconnect.
+ */
+export type RedisTarget = string | { sentinels: { host: string; port: number }[]; name: string };
+
+export function createRedisClient(target: RedisTarget, opts: RedisClientOptions = {}): Redis {
   const maxDelay = opts.maxReconnectDelayMs ?? 2_000;
-  const client = new Redis(url, {
+  const backoff = (attempt: number) => Math.min(50 * 2 ** Math.min(attempt, 16), maxDelay);
+  const options: RedisOptions = {
     // ioredis 6 speaks RESP3 unless told: we keep RESP2, which every Redis we support answers, which our
     // invalidation connection is written for (CLIENT TRACKING … REDIRECT to a pub/sub subscriber) and
     // which sends no HELLO per connection.
@@ -43,9 +50,22 @@ export function createRedisClient(url: string, opts: RedisClientOptions = {}): R
     autoResubscribe: false,
     commandTimeout: opts.commandTimeoutMs ?? 1_000,
     connectTimeout: opts.connectTimeoutMs ?? 2_000,
-    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 16), maxDelay),
+    retryStrategy: backoff,
     ...(opts.connectionName === undefined ? {} : { connectionName: opts.connectionName }),
-  });
+  };
+  const client =
+    typeof target === 'string'
+      ? new Redis(target, options)
+      : new Redis({
+          ...options,
+          sentinels: target.sentinels,
+          name: target.name,
+          role: 'master',
+          sentinelRetryStrategy: backoff,
+          // A primary demoted by a failover answers writes with READONLY until this connection moves:
+          // reconnect (asking the Sentinels again) rather than fail every write until the next drop.
+          reconnectOnError: (err: Error) => (err.message.startsWith('READONLY') ? 1 : false),
+        });
   client.on('error', (err: Error) => opts.onError?.(err));
   if (opts.onReady) client.on('ready', opts.onReady);
   return client;

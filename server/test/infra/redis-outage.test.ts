@@ -24,8 +24,8 @@ describe.skipIf(!redisServerInstalled)('Redis outage', () => {
   beforeAll(async () => {
     redis = await PrivateRedis.start();
     // Connection errors are expected here; they go to a logger in production.
-    nodeA = createInfra({ redisUrl: redis.url, keyPrefix: prefix, onError: () => {} });
-    nodeB = createInfra({ redisUrl: redis.url, keyPrefix: prefix, onError: () => {} });
+    nodeA = createInfra({ redis: redis.url, keyPrefix: prefix, onError: () => {} });
+    nodeB = createInfra({ redis: redis.url, keyPrefix: prefix, onError: () => {} });
     nodeA.bus.subscribe('balance', (m) => atA.push(m));
     nodeB.bus.subscribe('balance', (m) => atB.push(m));
     await waitFor(() => nodeA.cache.status() === 'ok' && nodeB.cache.status() === 'ok', 10_000);

@@ -190,4 +190,36 @@ describe.skipIf(!redisServerInstalled)('real-time across nodes (one Postgres, on
     }
     // A process start compiles the server with tsx (up to a minute on a loaded machine), then 30 s at most.
   }, 240_000);
+
+  it('re-announces its players at once when Redis comes back empty: challenges to them go through', async () => {
+    // Nodes of their own whose presence tick is 20 s away: only the re-announce can bring the players back.
+    const env = { REDIS_URL: redis.url, PRESENCE_TTL_MS: '60000' };
+    const n3 = await startServer(sharedBackend, env, { databaseUrl: database.url });
+    const n4 = await startServer(sharedBackend, env, { databaseUrl: database.url });
+    try {
+      const a = await register(n3);
+      const b = await register(n3);
+      const sa = await connect(n3, a);
+      await connect(n4, b);
+      await sa.next('presence', (m) => m.playerId === b.player.id && m.online);
+
+      await redis.kill();
+      await redis.wipe();
+      await redis.restart();
+      const backAt = Date.now();
+      await waitFor(async () => {
+        const answer = await call(n3, 'POST', api('/battles'), {
+          token: a.token,
+          body: { opponentId: b.player.id, stake: 0 },
+        });
+        if (answer.status === 201) return true;
+        expect(answer.body.error.code, answer.text).toMatch(/OPPONENT_OFFLINE|SERVICE_UNAVAILABLE/);
+        return false;
+      }, 8_000);
+      console.info(`a challenge went through ${Date.now() - backAt} ms after Redis came back empty`);
+    } finally {
+      await n3.close();
+      await n4.close();
+    }
+  });
 });

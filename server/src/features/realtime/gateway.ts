@@ -39,7 +39,7 @@ export interface PendingChallenges {
 
 export interface GatewayDeps {
   events: Events;
-  presence: Pick<Presence, 'connect' | 'disconnect' | 'tick' | 'close'>;
+  presence: Pick<Presence, 'connect' | 'disconnect' | 'tick' | 'close' | 'onReconnect'>;
   log: Pick<FastifyBaseLogger, 'debug' | 'warn' | 'error'>;
   auth: Pick<AuthService, 'authenticate'>;
   players: Pick<PlayerService, 'privateProfile'>;
@@ -53,9 +53,17 @@ export interface GatewayDeps {
 export class RealtimeGateway {
   readonly #sockets = new SocketRegistry();
   readonly #unsubscribe: () => void;
+  readonly #stopReannouncing: () => void;
   #stopped = false;
 
   constructor(private readonly deps: GatewayDeps) {
+    // A Redis back after an outage (maybe empty) or a failover: this node's players are online again at
+    // once, not only at the next presence tick (challenges to them would be refused as offline meanwhile).
+    this.#stopReannouncing = deps.presence.onReconnect(() => {
+      void this.tickPresence().catch((error: unknown) =>
+        deps.log.warn({ err: error }, 'presence re-announce failed'),
+      );
+    });
     this.#unsubscribe = subscribeFanOut(deps.events, {
       sendTo: (playerIds, message) => this.#sendTo(playerIds, message),
       broadcast: (message, exceptPlayerId) => this.#broadcast(message, exceptPlayerId),
@@ -126,6 +134,7 @@ export class RealtimeGateway {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#unsubscribe();
+    this.#stopReannouncing();
     for (const conn of this.#sockets.all()) {
       conn.counted = false;
       if (conn.state !== 'closed') conn.socket.close(1001, 'server going away');
