@@ -96,7 +96,21 @@ export async function buildApp(
 
   await registerOpenApi(app);
   // Client messages are small JSON objects: anything larger is refused by the WebSocket layer (close 1009).
-  await app.register(websocket, { options: { maxPayload: 4096 } });
+  await app.register(websocket, {
+    options: { maxPayload: 4096 },
+    // Closing the app closes every socket with 1001 "going away" (API.md), before the server stops
+    // listening: the plugin's own pre-close would send a close frame with no code, seen as 1005. The jobs
+    // stop first, so no presence tick puts this node back after it left.
+    preClose(done) {
+      ctx.jobs
+        .stop()
+        .then(() => services.realtime.stop())
+        .then(
+          () => this.websocketServer.close(() => done()),
+          (error: unknown) => done(error as Error),
+        );
+    },
+  });
 
   registerErrorHandling(app);
   app.addHook('onResponse', (request, reply, done) => {

@@ -22,7 +22,7 @@ describe('createJobs', () => {
             },
           },
         ],
-        { warn: () => {} },
+        { warn: () => {}, info: () => {} },
       );
       jobs.start();
       jobs.start(); // a second start changes nothing
@@ -49,29 +49,44 @@ describe('createJobs', () => {
     }
   });
 
-  it('logs a failed run and keeps the schedule', async () => {
+  it('keeps the schedule of a failing job and logs its failure as an outage: once, a reminder a minute, the end', async () => {
     vi.useFakeTimers();
     try {
       const warn = vi.fn();
+      const info = vi.fn();
       let calls = 0;
+      let down = true;
       const jobs = createJobs(
         [
           {
-            name: 'flaky',
-            everyMs: 50,
+            name: 'quick match pass',
+            everyMs: 1_000,
             run: () => {
               calls++;
-              return Promise.reject(new Error('down'));
+              return down ? Promise.reject(new Error('redis is down')) : undefined;
             },
           },
         ],
-        { warn },
+        { warn, info },
+        { now: () => Date.now() },
       );
       jobs.start();
-      await vi.advanceTimersByTimeAsync(150);
+      await vi.advanceTimersByTimeAsync(3_000);
       expect(calls).toBe(3);
-      expect(warn).toHaveBeenCalledTimes(3);
-      expect(warn.mock.calls[0]?.[1]).toBe('flaky failed');
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]?.[0]).toMatchObject({ err: new Error('redis is down') });
+      expect(warn.mock.calls[0]?.[1]).toBe('quick match pass failed');
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(warn).toHaveBeenCalledTimes(2);
+      expect(warn.mock.calls[1]?.[1]).toBe('quick match pass still failing after 60 s');
+      expect(warn.mock.calls[1]?.[0]).toEqual({ job: 'quick match pass', failures: 61 });
+      down = false;
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(info).toHaveBeenCalledTimes(1);
+      expect(info.mock.calls[0]?.[1]).toBe('quick match pass works again after 62 s');
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(warn).toHaveBeenCalledTimes(2);
+      expect(info).toHaveBeenCalledTimes(1);
       await jobs.stop();
     } finally {
       vi.useRealTimers();

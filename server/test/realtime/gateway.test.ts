@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { type Battle, WsCloseCode } from '@metagameplay/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, call, register, type TestPlayer } from '../helpers/http';
-import { backends, startServer, type TestServer } from '../helpers/server';
+import { backends, sharedBackend, startServer, type TestServer } from '../helpers/server';
 import { WsClient } from '../helpers/ws';
 import { sleep, waitFor } from '../infra/redis-helpers';
 
@@ -285,5 +285,13 @@ describe('WebSocket heartbeats', () => {
     expect(liveSocket.closed).toBeNull();
     liveSocket.socket.terminate();
     deadSocket.socket.terminate();
+  });
+
+  it('closes every socket with 1001 (going away) when the server shuts down', async () => {
+    const own = await startServer(sharedBackend);
+    const pilot = await register(own);
+    const socket = await WsClient.connect(own.url, pilot.token);
+    await own.close();
+    expect(await socket.waitClosed()).toMatchObject({ code: 1001, reason: 'server going away' });
   });
 });
