@@ -34,9 +34,9 @@ etcd3:
   hosts: 127.0.0.1:${etcdPort}
 bootstrap:
   dcs:
-    ttl: 8
+    ttl: 6
     loop_wait: 1
-    retry_timeout: 3
+    retry_timeout: 2
     maximum_lag_on_failover: 1048576
     # A standby acknowledges every commit before the primary answers: a move answered 200 is on both.
     # Not strict: when the standby is lost, Patroni drops it from synchronous_standby_names and writes go
