@@ -5,32 +5,17 @@
  * replica watched by three Sentinels, and two MetaGameplay nodes on top. `up` writes DIR/cluster.json
  * (every port and pid); `status` says who is primary; `down` stops exactly what `up` started.
  */
-import { execFileSync } from 'node:child_process';
+
 import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  chownSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  haproxyConfig,
-  PG_BIN,
-  type PatroniNode,
-  patroniConfig,
-  REDIS_MASTER_NAME,
-  sentinelConfig,
-} from './configs';
+import { ensurePackages, patroniMembers, postgresUser, postmasterPid } from './host';
+import { haproxyConfig, type PatroniNode, patroniConfig, REDIS_MASTER_NAME, sentinelConfig } from './configs';
 import {
   type Daemon,
   freePort,
   httpStatus,
-  isAlive,
   portOpen,
   redisCommand,
   startDaemon,
@@ -50,56 +35,6 @@ export interface ClusterFile {
   databaseUrl: string;
   redisSentinels: string;
   redisSentinelName: string;
-}
-
-const PACKAGES: [binary: string, debianPackage: string][] = [
-  ['/usr/bin/patroni', 'patroni'],
-  ['/usr/bin/etcd', 'etcd-server'],
-  ['/usr/sbin/haproxy', 'haproxy'],
-  ['/usr/bin/redis-sentinel', 'redis-sentinel'],
-  ['/usr/bin/redis-server', 'redis-server'],
-  [`${PG_BIN}/postgres`, 'postgresql-15'],
-];
-
-function ensurePackages(): void {
-  const missing = PACKAGES.filter(([binary]) => !existsSync(binary)).map(([, pkg]) => pkg);
-  if (missing.length === 0) return;
-  console.log(`installing ${missing.join(', ')} (apt-get)`);
-  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  const apt = (...args: string[]) =>
-    execFileSync(
-      sudo[0] ?? 'apt-get',
-      [...(sudo.length ? ['apt-get'] : []), '-o', 'DPkg::Lock::Timeout=600', ...args],
-      {
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      },
-    );
-  apt('update', '-qq');
-  apt('install', '-y', '-qq', ...missing);
-}
-
-/** Postgres refuses to run as root: as root, Patroni (and so Postgres) runs as the system user postgres. */
-function postgresUser(): { name: string; uid: number; gid: number } | null {
-  if (process.getuid?.() !== 0) return null;
-  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-  return { name: 'postgres', uid, gid };
-}
-
-export function postmasterPid(dataDir: string): number {
-  try {
-    return Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) || 0;
-  } catch {
-    return 0;
-  }
-}
-
-export async function patroniMembers(
-  patroniUrl: string,
-): Promise<{ name: string; role: string; state: string }[]> {
-  const response = await fetch(`${patroniUrl}/cluster`, { signal: AbortSignal.timeout(2_000) });
-  return ((await response.json()) as { members: { name: string; role: string; state: string }[] }).members;
 }
 
 /** The caller's environment without the settings the nodes get from the cluster (one of them would clash). */
@@ -313,91 +248,4 @@ export async function up(
     for (const pid of started.reverse()) await stopPid(pid);
     throw error;
   }
-}
-
-/**
- * Starts the Patroni of member `name` again (after it was stopped or killed): it finds the current leader,
- * rewinds its data directory if it was the primary, and follows as a standby. Updates cluster.json.
- */
-export async function restartMember(dir: string, name: string): Promise<void> {
-  const cluster = readCluster(dir);
-  const member = cluster.postgres.find((pg) => pg.name === name);
-  if (!member) throw new Error(`no member ${name}`);
-  const pgUser = postgresUser();
-  const patroni = startDaemon(
-    dir,
-    `patroni-${name}`,
-    '/usr/bin/patroni',
-    [path.join(dir, name, 'patroni.yml')],
-    {
-      ...(pgUser ? { user: pgUser.name } : {}),
-    },
-  );
-  await until(
-    `${name} back as a replica`,
-    async () =>
-      (await patroniMembers(member.patroniUrl)).some(
-        (m) => m.name === name && m.role !== 'leader' && (m.state === 'running' || m.state === 'streaming'),
-      ),
-    120_000,
-    patroni,
-  );
-  member.patroniPid = patroni.pid;
-  member.pid = postmasterPid(path.join(dir, name, 'data'));
-  writeFileSync(path.join(dir, 'cluster.json'), `${JSON.stringify(cluster, null, 2)}\n`, { mode: 0o600 });
-}
-
-export function readCluster(dir: string): ClusterFile {
-  const file = path.join(dir, 'cluster.json');
-  if (!existsSync(file)) throw new Error(`${file} not found: no cluster was started there`);
-  return JSON.parse(readFileSync(file, 'utf8')) as ClusterFile;
-}
-
-export async function status(dir: string): Promise<void> {
-  const cluster = readCluster(dir);
-  let members: { name: string; role: string; state: string }[] = [];
-  for (const pg of cluster.postgres) {
-    members = await patroniMembers(pg.patroniUrl).catch(() => []);
-    if (members.length) break;
-  }
-  const leader = members.find((m) => m.role === 'leader');
-  console.log(`postgres primary: ${leader?.name ?? 'none'}`);
-  for (const m of members) console.log(`  ${m.name}: ${m.role} (${m.state})`);
-  let redisPrimary = 'unknown';
-  for (const s of cluster.sentinels) {
-    const answer = await redisCommand(
-      s.port,
-      'SENTINEL',
-      'get-master-addr-by-name',
-      cluster.redisSentinelName,
-    ).catch(() => '');
-    const port = /\r\n(\d+)\r\n$/.exec(answer)?.[1];
-    if (port) {
-      redisPrimary = `127.0.0.1:${port}`;
-      break;
-    }
-  }
-  console.log(`redis primary: ${redisPrimary}`);
-  for (const node of cluster.nodes) {
-    console.log(
-      `node ${node.url}: ${isAlive(node.pid) ? `readyz ${await httpStatus(`${node.url}/readyz`)}` : 'stopped'}`,
-    );
-  }
-}
-
-export async function down(dir: string): Promise<void> {
-  const cluster = readCluster(dir);
-  // Clients first, the databases they write to after, the coordination service last.
-  for (const node of cluster.nodes) await stopPid(node.pid);
-  await stopPid(cluster.haproxy.pid);
-  for (const pg of cluster.postgres) await stopPid(pg.patroniPid, 30_000);
-  // A postmaster whose Patroni was killed outlives it: stop the ones still running from this cluster.
-  for (const pg of cluster.postgres) {
-    const pid = postmasterPid(path.join(dir, pg.name, 'data'));
-    if (pid) await stopPid(pid, 30_000);
-  }
-  for (const s of cluster.sentinels) await stopPid(s.pid);
-  for (const r of cluster.redis) await stopPid(r.pid);
-  await stopPid(cluster.etcd.pid);
-  console.log(`cluster in ${dir} stopped`);
 }

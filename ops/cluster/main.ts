@@ -3,7 +3,8 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { down, status, up } from './cluster';
+import { up } from './cluster';
+import { down, status } from './manage';
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
