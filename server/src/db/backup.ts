@@ -16,7 +16,7 @@
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -109,29 +109,38 @@ export async function backupDatabase(
       migration: await lastMigration(),
       tables,
     };
+    // Written beside the target and renamed when whole: FILE is never half a backup.
+    const partial = `${file}.partial`;
     const gzip = createGzip();
-    const out = createWriteStream(file, { mode: 0o600 });
-    const written = pipeline(gzip, out);
-    const write = async (data: Buffer | string) => {
-      if (!gzip.write(data)) await once(gzip, 'drain');
-    };
-    await write(MAGIC);
-    await write(`${JSON.stringify(manifest)}\n`);
+    const written = pipeline(gzip, createWriteStream(partial, { mode: 0o600 }));
+    written.catch(() => undefined); // awaited below; a failure before then is the one reported
     const summary: BackupSummary = { tables: [], bytes: 0 };
-    for (const [index, table] of tables.entries()) {
-      const columns = table.columns.map(quote).join(', ');
-      const stream = client.query(copyTo(`COPY ${quote(table.name)} (${columns}) TO STDOUT`));
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        await write(frame(chunk));
-        summary.bytes += chunk.length;
-        onProgress({ tablesDone: index, tables: tables.length, bytes: summary.bytes, table: table.name });
+    try {
+      const write = async (data: Buffer | string) => {
+        if (!gzip.write(data)) await once(gzip, 'drain');
+      };
+      await write(MAGIC);
+      await write(`${JSON.stringify(manifest)}\n`);
+      for (const [index, table] of tables.entries()) {
+        const columns = table.columns.map(quote).join(', ');
+        const stream = client.query(copyTo(`COPY ${quote(table.name)} (${columns}) TO STDOUT`));
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          await write(frame(chunk));
+          summary.bytes += chunk.length;
+          onProgress({ tablesDone: index, tables: tables.length, bytes: summary.bytes, table: table.name });
+        }
+        await write(frame(Buffer.alloc(0)));
+        summary.tables.push({ name: table.name, rows: stream.rowCount });
+        onProgress({ tablesDone: index + 1, tables: tables.length, bytes: summary.bytes, table: table.name });
       }
-      await write(frame(Buffer.alloc(0)));
-      summary.tables.push({ name: table.name, rows: stream.rowCount });
-      onProgress({ tablesDone: index + 1, tables: tables.length, bytes: summary.bytes, table: table.name });
+      gzip.end();
+      await written;
+      await rename(partial, file);
+    } catch (error) {
+      gzip.destroy();
+      await unlink(partial).catch(() => undefined);
+      throw error;
     }
-    gzip.end();
-    await written;
     await client.query('COMMIT');
     return summary;
   } finally {
