@@ -49,12 +49,13 @@ export class PageGuard {
       if (message.type() === 'error') this.record('console', message.text());
     });
     page.on('pageerror', (error) => this.record('pageerror', error.message));
-    page.on('requestfailed', (request) =>
-      this.record(
-        'requestfailed',
-        `${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`,
-      ),
-    );
+    page.on('requestfailed', (request) => {
+      const errorText = request.failure()?.errorText ?? '';
+      // The browser fetches the icon on its own and drops that fetch when the page navigates (a
+      // reload, a log-out): not a failure of the game.
+      if (errorText === 'net::ERR_ABORTED' && new URL(request.url()).pathname === '/favicon.svg') return;
+      this.record('requestfailed', `${request.method()} ${request.url()} ${errorText}`);
+    });
     page.on('response', (response) => {
       if (response.status() >= 400) {
         this.record(
