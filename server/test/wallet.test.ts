@@ -77,6 +77,90 @@ describe('wallet: moves queued behind a held row', () => {
     expect(b.balance).toBe(b.ledgerSum);
   });
 
+  it('two sales of one item queued behind a held player row: one sale, one NOT_OWNED, paid once', async () => {
+    const pilot = await register(server);
+    await fund(server, pilot.player.id, 1_000_000);
+    expect((await call(server, 'POST', api('/shop/items/3/buy'), { token: pilot.token })).status).toBe(200);
+    const before = await books(server, pilot.player.id);
+    const hold = await holdPlayerRow(side, pilot.player.id);
+    const sales = [1, 2].map(() => call(server, 'POST', api('/me/items/3/sell'), { token: pilot.token }));
+    await waitForLockWaiters(side, 2);
+    await hold.release();
+    const answers = await Promise.all(sales);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(answers.find((a) => a.status === 409)?.body.error.code).toBe('NOT_OWNED');
+    const paid = answers.find((a) => a.status === 200)?.body.amount as number;
+    const b = await books(server, pilot.player.id);
+    expect(b.items).toEqual([]);
+    expect(b.balance).toBe(before.balance + paid);
+    expect(b.ledgerRows).toBe(before.ledgerRows + 1);
+    expect(b.balance).toBe(b.ledgerSum);
+  });
+
+  it('keyed answers replay byte for byte: a purchase, a sale, and each rule refusal', async () => {
+    const pilot = await register(server);
+    const poor = await register(server);
+    await fund(server, pilot.player.id, 1_000_000);
+    const twice = async (path: string, key: string, token: string, body?: unknown) => {
+      const headers = { 'idempotency-key': key };
+      const first = await call(server, 'POST', api(path), { token, headers, body });
+      const again = await call(server, 'POST', api(path), { token, headers, body });
+      expect(again.status).toBe(first.status);
+      expect(again.text).toBe(first.text);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      return first;
+    };
+    const bought = await twice('/shop/items/4/buy', 'r-buy', pilot.token);
+    expect(bought.status).toBe(200);
+    expect(Object.keys(bought.body)).toEqual(['balance', 'item', 'transactionId']);
+    expect(Object.keys(bought.body.item)).toEqual([
+      'id',
+      'name',
+      'price',
+      'power',
+      'sellPrice',
+      'acquiredAt',
+    ]);
+    expect(bought.body.item.acquiredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const owned = await twice('/shop/items/4/buy', 'r-owned', pilot.token);
+    expect(owned.body.error.code).toBe('ALREADY_OWNED');
+    const moved = await twice('/shop/items/5/buy', 'r-price', pilot.token, { expectedPrice: 1 });
+    expect(moved.body.error.code).toBe('PRICE_CHANGED');
+    const broke = await twice('/shop/items/6/buy', 'r-funds', poor.token);
+    expect(broke.body.error.code).toBe('INSUFFICIENT_FUNDS');
+    const missing = await twice('/shop/items/999999/buy', 'r-missing', pilot.token);
+    expect(missing.status).toBe(404);
+    const sold = await twice('/me/items/4/sell', 'r-sell', pilot.token);
+    expect(sold.status).toBe(200);
+    expect(Object.keys(sold.body)).toEqual(['balance', 'amount', 'item', 'transactionId']);
+    const gone = await twice('/me/items/4/sell', 'r-gone', pilot.token);
+    expect(gone.body.error.code).toBe('NOT_OWNED');
+    const b = await books(server, pilot.player.id);
+    expect(b.balance).toBe(b.ledgerSum);
+  });
+
+  it('a key stored by the previous release (a whole body) replays as it was stored', async () => {
+    const pilot = await register(server);
+    const stored =
+      '{"balance":1,"item":{"id":7,"name":"Old","price":2,"power":3,"sellPrice":2,"acquiredAt":"2026-01-01T00:00:00.000Z"},"transactionId":"42"}';
+    const first = await call(server, 'POST', api('/shop/items/7/buy'), {
+      token: pilot.token,
+      headers: { 'idempotency-key': 'legacy-key' },
+    });
+    // Rewrite the stored answer as the previous release stored it (mg_purchase: the body itself).
+    await side.query(
+      "UPDATE idempotency_keys SET status_code = 200, response = $2 WHERE player_id = $1 AND key = 'legacy-key'",
+      [pilot.player.id, stored],
+    );
+    const replay = await call(server, 'POST', api('/shop/items/7/buy'), {
+      token: pilot.token,
+      headers: { 'idempotency-key': 'legacy-key' },
+    });
+    expect(first.status).toBe(409); // a new pilot cannot pay for it
+    expect(replay.status).toBe(200);
+    expect(replay.text).toBe(stored);
+  });
+
   it('one player storming mixed buys and sells (32 in flight, with and without keys): no 5xx, books whole', async () => {
     const pilot = await register(server);
     await fund(server, pilot.player.id, 100_000_000);

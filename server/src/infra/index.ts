@@ -86,7 +86,11 @@ export function createInfra(options: InfraOptions = {}): Infra {
     : onError
       ? { onError }
       : {};
-  const commands = createRedisClient(redis, { ...clientOptions, connectionName: 'metagameplay' });
+  const commands = createRedisClient(redis, {
+    ...clientOptions,
+    connectionName: 'metagameplay',
+    autoPipelining: true,
+  });
   const sub = createRedisClient(redis, { ...clientOptions, connectionName: 'metagameplay-sub' });
   const cache = new RedisCache(
     createRedisClient(redis, { ...clientOptions, connectionName: 'metagameplay-cache' }),

@@ -6,7 +6,7 @@
 import { type ErrorCode, formatCredits, MAX_MONEY } from '@metagameplay/protocol';
 import { DomainError } from '../../lib/domain-error';
 import type { MoneyMoveResponse } from './idempotency';
-import type { MoveRow } from './wallet.repository';
+import type { MoveRow, ShopMoveRow } from './wallet.repository';
 
 /** A move's row as its answer (a replay is the stored answer, as it was). */
 export function answerOf(row: MoveRow): MoneyMoveResponse {
@@ -25,6 +25,91 @@ export function answerOf(row: MoveRow): MoneyMoveResponse {
       ? { balance: outcome.balance }
       : {}),
   };
+}
+
+/**
+ * The values a shop move answered or stored (sql/functions/mg_shop_buy.sql, mg_shop_sell.sql, `v: 2`):
+ * the body is written here from them, the same bytes for the first answer and every replay.
+ */
+interface ShopFacts {
+  status: number;
+  code: ErrorCode | null;
+  balance: number | null;
+  price: number | null;
+  power: number | null;
+  name: string | null;
+  sellPrice?: number | null;
+  atMs?: number | null;
+  amount?: number | null;
+  tx: number | null;
+}
+
+/**
+ * The answer of a shop move: a purchase (`buy`) or a sale (`sell`) of `itemId`. A replay of a key an
+ * earlier release stored (a whole body, or a rule error's facts) is sent as that release stored it.
+ */
+export function shopAnswer(
+  move: 'buy' | 'sell',
+  itemId: number,
+  row: ShopMoveRow,
+  sellPrice: (price: number) => number,
+): MoneyMoveResponse {
+  if (row.o_kind === 'reused') return answerOf({ o_kind: 'reused', o_status: 0, o_outcome: '' });
+  let facts: ShopFacts;
+  if (row.o_kind === 'replay') {
+    const stored = JSON.parse(row.o_stored ?? 'null') as (ShopFacts & { v?: number }) | null;
+    if (stored?.v !== 2) {
+      return answerOf({ o_kind: 'replay', o_status: row.o_status ?? 0, o_outcome: row.o_stored ?? '' });
+    }
+    facts = stored;
+  } else {
+    facts = {
+      status: row.o_status ?? 0,
+      code: row.o_code as ErrorCode | null,
+      balance: row.o_balance,
+      price: row.o_price,
+      power: row.o_power,
+      name: row.o_name,
+      sellPrice: row.o_price === null ? null : sellPrice(row.o_price),
+      atMs: row.o_at?.getTime() ?? null,
+      amount: row.o_amount ?? null,
+      tx: row.o_tx,
+    };
+  }
+  const replayed = row.o_kind === 'replay';
+  if (facts.code) {
+    const body = ruleError(facts.code, {
+      itemId,
+      name: facts.name ?? undefined,
+      price: facts.price ?? undefined,
+      balance: facts.balance ?? undefined,
+      required: facts.price ?? undefined,
+      amount: facts.amount ?? undefined,
+    }).toBody();
+    return { statusCode: facts.status, body: JSON.stringify(body), replayed };
+  }
+  const balance = facts.balance ?? 0;
+  const body =
+    move === 'buy'
+      ? {
+          balance,
+          item: {
+            id: itemId,
+            name: facts.name,
+            price: facts.price,
+            power: facts.power,
+            sellPrice: facts.sellPrice,
+            acquiredAt: new Date(facts.atMs ?? 0).toISOString(),
+          },
+          transactionId: String(facts.tx),
+        }
+      : {
+          balance,
+          amount: facts.amount,
+          item: { id: itemId, name: facts.name, price: facts.price, power: facts.power },
+          transactionId: String(facts.tx),
+        };
+  return { statusCode: facts.status, body: JSON.stringify(body), replayed, balance };
 }
 
 interface Outcome {

@@ -1,7 +1,6 @@
 /**
- * SQL of the wallet. The shop's money moves (purchase, sale, grant) are server-side functions
- * (drizzle/0004_wallet_moves.sql; purchase and sale as 0006_localized_moves.sql left them) called as named
- * prepared statements: one round trip each, the Idempotency-Key claimed, checked and stored inside the same
+ * SQL of the wallet. The shop's money moves (buy, sell, grant) are server-side functions
+ * (sql/functions/mg_shop_buy.sql, mg_shop_sell.sql, mg_grant.sql) called as named prepared statements: one round trip each, the Idempotency-Key claimed, checked and stored inside the same
  * statement. Every function writes its ledger row with the balance change, so `balance = Σ ledger.amount`
  * cannot break; every one locks the player row before any inventory row.
  */
@@ -23,7 +22,7 @@ export interface MoveRow {
  * Calls one money function (a named prepared statement: parsed and planned once per connection) and
  * answers its one row. Other features' money moves (battles) call theirs through this too.
  */
-export async function callMoneyFunction<R extends MoveRow = MoveRow>(
+export async function callMoneyFunction<R extends { o_kind: MoveRow['o_kind'] } = MoveRow>(
   database: Queryable,
   name: string,
   text: string,
@@ -39,7 +38,28 @@ export interface KeyArgs {
   fingerprint: string;
 }
 
-export function purchase(
+/**
+ * What the shop's moves answer (sql/functions/mg_shop_buy.sql, mg_shop_sell.sql): the values of the rows
+ * they locked and wrote, which move-answer.ts renders; on a replay, `o_stored` (the values stored under
+ * the key). Item names in the language asked for.
+ */
+export interface ShopMoveRow {
+  o_kind: MoveRow['o_kind'];
+  o_status: number | null;
+  o_code: string | null;
+  o_balance: number | null;
+  o_price: number | null;
+  o_power: number | null;
+  o_name: string | null;
+  /** The purchase's acquiredAt. */
+  o_at?: Date | null;
+  /** What a sale paid. */
+  o_amount?: number | null;
+  o_tx: number | null;
+  o_stored: string | null;
+}
+
+export function buy(
   database: Queryable,
   args: {
     playerId: string;
@@ -48,11 +68,12 @@ export function purchase(
     sellPercent: number;
     language: string;
   } & KeyArgs,
-): Promise<MoveRow> {
-  return callMoneyFunction(
+): Promise<ShopMoveRow> {
+  return callMoneyFunction<ShopMoveRow>(
     database,
-    'wallet_purchase',
-    'SELECT o_kind, o_status, o_outcome FROM mg_purchase($1, $2, $3, $4, $5, $6, $7)',
+    'wallet_buy',
+    'SELECT o_kind, o_status, o_code, o_balance, o_price, o_power, o_name, o_at, o_tx, o_stored ' +
+      'FROM mg_shop_buy($1, $2, $3, $4, $5, $6, $7)',
     [
       args.playerId,
       args.itemId,
@@ -65,14 +86,15 @@ export function purchase(
   );
 }
 
-export function sale(
+export function sell(
   database: Queryable,
   args: { playerId: string; itemId: number; sellPercent: number; language: string } & KeyArgs,
-): Promise<MoveRow> {
-  return callMoneyFunction(
+): Promise<ShopMoveRow> {
+  return callMoneyFunction<ShopMoveRow>(
     database,
-    'wallet_sale',
-    'SELECT o_kind, o_status, o_outcome FROM mg_sale($1, $2, $3, $4, $5, $6)',
+    'wallet_sell',
+    'SELECT o_kind, o_status, o_code, o_balance, o_price, o_power, o_name, o_amount, o_tx, o_stored ' +
+      'FROM mg_shop_sell($1, $2, $3, $4, $5, $6)',
     [args.playerId, args.itemId, args.sellPercent, args.key, args.fingerprint, args.language],
   );
 }

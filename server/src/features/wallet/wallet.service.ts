@@ -13,14 +13,14 @@ import type { InFlightLimiter } from '../../infra/in-flight';
 import type { Metrics } from '../../infra/metrics';
 import { fingerprintOf, type MoneyMoveResponse, type MoveRequest } from './idempotency';
 import { MoneySlots } from './money-slots';
-import { answerOf } from './move-answer';
+import { answerOf, shopAnswer } from './move-answer';
 import {
+  buy,
   deleteExpiredIdempotencyKeys,
   grant,
   type KeyArgs,
   type MoveRow,
-  purchase,
-  sale,
+  sell,
 } from './wallet.repository';
 
 export type { MoneyMoveResponse } from './idempotency';
@@ -76,16 +76,17 @@ export class WalletService implements KeyedMoves {
       path: `/shop/items/${itemId}/buy`,
       body: expectedPrice === undefined ? {} : { expectedPrice },
     };
-    const { answer } = await this.runKeyed(playerId, key, request, (keyArgs) =>
-      purchase(this.deps.database, {
+    const row = await this.#slots.run(playerId, () =>
+      buy(this.deps.database, {
         playerId,
         itemId,
         expectedPrice: expectedPrice ?? null,
         sellPercent: this.deps.config.sellPricePercent,
         language,
-        ...keyArgs,
+        ...this.#keyArgs(key, request),
       }),
     );
+    const answer = shopAnswer('buy', itemId, row, this.#sellPrice);
     if (answer.statusCode === 200 && !answer.replayed) {
       this.deps.metrics.purchases.inc();
       this.#announceBalanceOf(playerId, answer);
@@ -101,15 +102,16 @@ export class WalletService implements KeyedMoves {
     language: Language,
   ): Promise<MoneyMoveResponse> {
     const request: MoveRequest = { method: 'POST', path: `/me/items/${itemId}/sell`, body: null };
-    const { answer } = await this.runKeyed(playerId, key, request, (keyArgs) =>
-      sale(this.deps.database, {
+    const row = await this.#slots.run(playerId, () =>
+      sell(this.deps.database, {
         playerId,
         itemId,
         sellPercent: this.deps.config.sellPricePercent,
         language,
-        ...keyArgs,
+        ...this.#keyArgs(key, request),
       }),
     );
+    const answer = shopAnswer('sell', itemId, row, this.#sellPrice);
     if (answer.statusCode === 200 && !answer.replayed) {
       this.deps.metrics.sales.inc();
       this.#announceBalanceOf(playerId, answer);
@@ -143,11 +145,17 @@ export class WalletService implements KeyedMoves {
     request: MoveRequest,
     run: (keyArgs: KeyArgs) => Promise<R>,
   ): Promise<{ answer: MoneyMoveResponse; row: R }> {
-    const row = await this.#slots.run(playerId, () =>
-      run({ key: key ?? null, fingerprint: key === undefined ? '' : fingerprintOf(request) }),
-    );
+    const row = await this.#slots.run(playerId, () => run(this.#keyArgs(key, request)));
     return { answer: answerOf(row), row };
   }
+
+  #keyArgs(key: string | undefined, request: MoveRequest): KeyArgs {
+    return { key: key ?? null, fingerprint: key === undefined ? '' : fingerprintOf(request) };
+  }
+
+  /** What selling an item of this price pays (SELL_PRICE_PERCENT, rounded down, as mg_sell_price). */
+  readonly #sellPrice = (price: number): number =>
+    Number((BigInt(price) * BigInt(this.deps.config.sellPricePercent)) / 100n);
 
   announceBalances(balances: MovedBalances): void {
     for (const [playerId, balance] of Object.entries(balances ?? {})) {
