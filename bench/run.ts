@@ -6,7 +6,11 @@
  *   --scenario shop|cycle|scale|login|embedded|battles|sockets|all   (comma-separated list allowed; default all)
  *   --smoke             tiny data sets and ~1 s runs (CI); --duration/--warmup still override
  *   --duration S        seconds per measured run (default 5)
- *   --rounds N          alternating rounds per side, best one kept (default 3; smoke 1)
+ *   --rounds N          alternating rounds per side, the median one reported (default 3; smoke 1)
+ *   --commit on|off|both  synchronous_commit of both sides' databases in cycle and battles (default both;
+ *                       smoke on)
+ *   --statements top|all  pg_stat_statements tracking of the bench Postgres: the statements clients send
+ *                       (default), or the statements inside the money functions as well (a profile)
  *   --warmup S          seconds of unmeasured warm-up per side before measuring (default 10)
  *   --connections N     connections/clients for every scenario (defaults: shop 50, cycle 32, scale 16, login 8,
  *                       battles 16)
@@ -20,8 +24,10 @@
  *   --no-postgres       skip the scenarios that need Postgres and pgbench
  *   --json FILE         where to write the results as JSON (default bench/results/latest.json)
  *
- * Postgres: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres;
- * the harness creates and recreates only databases named mg_bench_*.
+ * Postgres: a cluster the harness starts itself from this machine's Postgres binaries (lib/postgres.ts:
+ * pg_stat_statements preloaded, the machine's own server untouched), else BENCH_DATABASE_URL; it creates
+ * and recreates only databases named mg_bench_*. Redis: a redis-server of its own (lib/redis.ts), else
+ * BENCH_REDIS_URL.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -30,9 +36,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { adminUrl } from './lib/db';
+import { adminUrl, useAdminUrl } from './lib/db';
 import { pgbenchPath } from './lib/pgbench';
+import { type BenchPostgres, startBenchPostgres } from './lib/postgres';
 import { benchRoot } from './lib/proc';
+import { startBenchRedis } from './lib/redis';
 import { type BenchOptions, type ScenarioResult, table } from './lib/report';
 import { battlesScenario } from './scenarios/battles';
 import { cycleScenario } from './scenarios/cycle';
@@ -111,6 +119,8 @@ export async function main(argv: string[]): Promise<number> {
       sockets: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'no-postgres': { type: 'boolean', default: false },
+      commit: { type: 'string' },
+      statements: { type: 'string', default: 'top' },
       json: { type: 'string' },
     },
   });
@@ -122,27 +132,66 @@ export async function main(argv: string[]): Promise<number> {
     if (!SCENARIOS.includes(name))
       throw new Error(`unknown scenario "${name}" (one of ${SCENARIOS.join(', ')}, all)`);
   }
-  const num = (raw: string | undefined, fallback: number) => (raw === undefined ? fallback : Number(raw));
   const smoke = values.smoke;
+  const commit = values.commit ?? (smoke ? 'on' : 'both');
+  if (!['on', 'off', 'both'].includes(commit))
+    throw new Error(`--commit must be on, off or both, not "${commit}"`);
+  if (!['top', 'all'].includes(values.statements)) throw new Error('--statements must be top or all');
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  let pg: BenchPostgres | undefined;
+  if (!values['no-postgres'] && hasPgbench()) {
+    try {
+      pg = await startBenchPostgres(pgbenchPath, log, values.statements as 'top' | 'all');
+      useAdminUrl(pg.adminUrl);
+    } catch (error) {
+      log(`  bench Postgres could not start (${(error as Error).message.split('\n')[0]}); using ${adminUrl}`);
+    }
+  }
+  const stopRedis = await startBenchRedis(log);
+  try {
+    return await measure(values, wanted, commit, pg, log);
+  } finally {
+    await pg?.stop();
+    await stopRedis?.();
+  }
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+async function measure(
+  values: Values,
+  wanted: ScenarioName[],
+  commit: string,
+  pg: BenchPostgres | undefined,
+  log: (line: string) => void,
+): Promise<number> {
+  const smoke = values.smoke === true;
+  const num = (name: string, fallback: number) => {
+    const raw = values[name];
+    return typeof raw === 'string' ? Number(raw) : fallback;
+  };
   const pgVersion = values['no-postgres'] ? null : await postgresVersion();
   const postgres = pgVersion !== null && hasPgbench();
   const options: BenchOptions = {
     smoke,
-    durationS: num(values.duration, smoke ? 1 : 5),
-    rounds: num(values.rounds, smoke ? 1 : 3),
-    warmupS: num(values.warmup, smoke ? 0 : 10),
-    connections: values.connections === undefined ? undefined : Number(values.connections),
-    wrkThreads: num(values['wrk-threads'], 1),
+    durationS: num('duration', smoke ? 1 : 5),
+    rounds: num('rounds', smoke ? 1 : 3),
+    warmupS: num('warmup', smoke ? 0 : 10),
+    connections: typeof values.connections === 'string' ? Number(values.connections) : undefined,
+    wrkThreads: num('wrk-threads', 1),
     postgres,
+    pg,
+    commits: commit === 'both' ? ['on', 'off'] : [commit as 'on' | 'off'],
     profileDir: values.profile ? path.join(benchRoot, 'results', 'profiles') : undefined,
-    largePlayers: num(values['large-players'], smoke ? 2_000 : 1_000_000),
-    smallPlayers: num(values['small-players'], smoke ? 100 : 1_000),
-    reload: values.reload,
-    battles: num(values.battles, smoke ? 10 : 500),
-    sockets: num(values.sockets, smoke ? 50 : 5_000),
-    log: (line) => process.stdout.write(`${line}\n`),
+    largePlayers: num('large-players', smoke ? 2_000 : 1_000_000),
+    smallPlayers: num('small-players', smoke ? 100 : 1_000),
+    reload: values.reload === true,
+    battles: num('battles', smoke ? 10 : 500),
+    sockets: num('sockets', smoke ? 50 : 5_000),
+    log,
   };
   const host = machine(pgVersion);
+  const loadAtStart = os.loadavg().map((v) => Number(v.toFixed(2)));
   options.log(
     `MetaGameplay bench${smoke ? ' (smoke)' : ''}: ${host.cpus} × ${host.cpuModel}, ${host.memoryGiB} GiB, Node ${host.node}, ` +
       `Postgres ${host.postgres ?? 'not reachable'}${postgres ? '' : ' (Postgres scenarios skipped)'}`,
@@ -180,11 +229,17 @@ export async function main(argv: string[]): Promise<number> {
     options.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
   options.log(`\n${table(results)}\n`);
-  const jsonFile = values.json ?? path.join(benchRoot, 'results', smoke ? 'smoke.json' : 'latest.json');
+  const load = { atStart: loadAtStart, atEnd: os.loadavg().map((v) => Number(v.toFixed(2))) };
+  options.log(
+    `machine load average (1, 5, 15 min): at the start ${load.atStart.join(' ')}, at the end ${load.atEnd.join(' ')}`,
+  );
+  const jsonFile =
+    (typeof values.json === 'string' ? values.json : undefined) ??
+    path.join(benchRoot, 'results', smoke ? 'smoke.json' : 'latest.json');
   await mkdir(path.dirname(jsonFile), { recursive: true });
   await writeFile(
     jsonFile,
-    `${JSON.stringify({ at: new Date().toISOString(), machine: host, options: { ...options, log: undefined }, results }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), machine: host, load, options: { ...options, log: undefined, pg: undefined }, results }, null, 2)}\n`,
   );
   options.log(`results written to ${path.relative(process.cwd(), jsonFile)}`);
   return failed ? 1 : 0;

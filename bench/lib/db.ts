@@ -12,10 +12,15 @@ import pg from 'pg';
 import { createPostgresDatabase } from '../../server/src/db/client';
 import { auditMoney } from '../../server/src/features/wallet/wallet.audit';
 
-export const adminUrl =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  'postgres://postgres@127.0.0.1:5432/postgres';
+/**
+ * The `postgres` database of the server the bench measures on: the bench's own cluster (lib/postgres.ts),
+ * set by the harness when it has started it; until then BENCH_DATABASE_URL, else the machine's server.
+ */
+export let adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function useAdminUrl(url: string): void {
+  adminUrl = url;
+}
 
 /** Ledger rows per seeded player (1,000,000 players → 10,000,000 rows). */
 export const LEDGER_ROWS_PER_PLAYER = 10;

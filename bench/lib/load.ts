@@ -88,9 +88,10 @@ export async function warmUp(options: LoadOptions, seconds: number): Promise<voi
 }
 
 /**
- * Runs `a` and `b` alternately, `rounds` times each (a, b, a, b, …), and keeps each side's best round by
- * `score`. This machine is shared, so other work steals CPU at random moments; alternating spreads that
- * noise over both sides, and best-of-N keeps the round that was least disturbed, on each side alike.
+ * Runs `a` and `b` alternately, `rounds` times each (a, b, a, b, …), and reports each side's **median**
+ * round by `score` (with an even count, the lower of the two middle rounds). This machine is shared, so
+ * other work steals CPU at random moments; alternating spreads that noise over both sides, and the median
+ * is the figure neither a lucky nor a disturbed round decides. Every round is kept for the report.
  */
 export async function alternate<A, B>(
   rounds: number,
@@ -105,7 +106,11 @@ export async function alternate<A, B>(
     allA.push(await a());
     allB.push(await b());
   }
-  const best = <T>(xs: T[], score: (x: T) => number): T =>
-    xs.reduce((m, x) => (score(x) > score(m) ? x : m), xs[0] as T);
-  return { a: best(allA, scoreA), b: best(allB, scoreB), allA, allB };
+  return { a: median(allA, scoreA), b: median(allB, scoreB), allA, allB };
+}
+
+/** The median element by `score` (the lower middle one of an even count). */
+export function median<T>(xs: T[], score: (x: T) => number): T {
+  const sorted = [...xs].sort((x, y) => score(x) - score(y));
+  return sorted[Math.floor((sorted.length - 1) / 2)] as T;
 }

@@ -1,6 +1,6 @@
 /**
  * The database-only baseline: pgbench running the very statements the server sends for one buy and
- * one sale. The SQL is not copied by hand: it is captured from the server's own `purchase` and `sale`
+ * one sale. The SQL is not copied by hand: it is captured from the server's own `buy` and `sell`
  * functions (server/src/features/wallet/wallet.repository.ts), and the bound parameters are replaced by
  * pgbench variables. So the baseline follows any change to them.
  */
@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Database, PreparedStatement } from '../../server/src/db/client';
 import { battleAccept, battleChallenge } from '../../server/src/features/battles/battles.repository';
-import { purchase, sale } from '../../server/src/features/wallet/wallet.repository';
+import { buy, sell } from '../../server/src/features/wallet/wallet.repository';
 import { adminUrl } from './db';
 import { percentile } from './stats';
 
@@ -71,9 +71,9 @@ export async function cycleScript(options: CycleScriptOptions): Promise<string> 
   const bind = binder(options.sellPercent);
   const keyed = (key: string) =>
     options.idempotent ? { key, fingerprint: FINGERPRINT } : { key: null, fingerprint: '' };
-  const buy = await capture(
+  const buyText = await capture(
     (db) =>
-      purchase(db, {
+      buy(db, {
         playerId: PLAYER,
         itemId: ITEM,
         expectedPrice: null,
@@ -83,9 +83,9 @@ export async function cycleScript(options: CycleScriptOptions): Promise<string> 
       }),
     bind,
   );
-  const sell = await capture(
+  const sellText = await capture(
     (db) =>
-      sale(db, {
+      sell(db, {
         playerId: PLAYER,
         itemId: ITEM,
         sellPercent: options.sellPercent,
@@ -97,8 +97,8 @@ export async function cycleScript(options: CycleScriptOptions): Promise<string> 
   return [
     '\\set pid 1 + :client_id + :clients * random(0, :per - 1)',
     ...(options.idempotent ? ['\\set key random(1, 1000000000000000)'] : []),
-    `${buy};`,
-    `${sell};`,
+    `${buyText};`,
+    `${sellText};`,
     '',
   ].join('\n');
 }

@@ -1,4 +1,5 @@
 /** Result rows shared by the scenarios, and the table the harness prints. */
+import type { BenchPostgres } from './postgres';
 import { round } from './stats';
 
 export interface Side {
@@ -36,7 +37,7 @@ export interface BenchOptions {
   smoke: boolean;
   durationS: number;
   warmupS: number;
-  /** Alternating rounds per side (project, baseline, project, …); each side's best round counts. */
+  /** Alternating rounds per side (project, baseline, project, …); each side's median round counts. */
   rounds: number;
   /** Overrides every scenario's default connection count. */
   connections?: number;
@@ -44,6 +45,10 @@ export interface BenchOptions {
   wrkThreads: number;
   /** Postgres reachable (pgbench and the Postgres scenarios need it). */
   postgres: boolean;
+  /** The Postgres the bench started (or BENCH_DATABASE_URL's), for CPU and statement figures. */
+  pg?: BenchPostgres;
+  /** Both commit settings (default and synchronous_commit = off on both sides), or the default only. */
+  commits: ('on' | 'off')[];
   /** When set, the game server writes a V8 CPU profile per run into this directory. */
   profileDir?: string;
   /** Players of the large data set (1,000,000; smoke: tiny). */

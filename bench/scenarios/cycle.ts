@@ -17,8 +17,17 @@ import { randomBytes } from 'node:crypto';
 import { watchCpu } from '../lib/cpu';
 import { freshBenchRedis } from '../lib/redis';
 import { cycleLua, hasWrk, runWrk } from '../lib/wrk';
-import { ledgerMaxId, ledgerMismatches, openSessions, settleCycles, spreadSample } from '../lib/db';
-import { alternate, type LoadResult, runLoad, warmUp } from '../lib/load';
+import {
+  databaseUrl,
+  ledgerMaxId,
+  ledgerMismatches,
+  openSessions,
+  settleCycles,
+  spreadSample,
+  withClient,
+} from '../lib/db';
+import { type CostContext, costsText, measureRound, type RoundCosts } from '../lib/costs';
+import { alternate, type LoadResult, median as medianRound, runLoad, warmUp } from '../lib/load';
 import { cycleScript, leastSqlCycleScript, type PgbenchResult, runPgbench } from '../lib/pgbench';
 import { type Proc, startGameServer } from '../lib/proc';
 import { atLeast, atMost, type BenchOptions, type Row, type ScenarioResult } from '../lib/report';
@@ -117,25 +126,39 @@ export async function cycleScenario(options: BenchOptions): Promise<ScenarioResu
   const dataset = await prepareDataset('mg_bench_small', options.smallPlayers, options, false);
   const rows: Row[] = [];
   const notes: string[] = [];
-  // The smoke run (CI) keeps to the plain variant to stay short.
-  for (const idempotent of options.smoke ? [false] : [false, true]) {
-    const variant = idempotent ? 'with Idempotency-Key' : 'plain';
-    rows.push(...(await cycleVsPgbench(dataset, options, connections, idempotent, variant, notes)));
+  for (const commit of options.commits) {
+    // Both sides connect afresh after this (the server is started per variant, pgbench per round).
+    await setSynchronousCommit(dataset.name, commit);
+    // The smoke run (CI) keeps to the plain variant to stay short.
+    for (const idempotent of options.smoke ? [false] : [false, true]) {
+      const variant = `${idempotent ? 'with Idempotency-Key' : 'plain'}, commit ${commit}`;
+      rows.push(
+        ...(await cycleVsPgbench(dataset, options, connections, { idempotent, commit }, variant, notes)),
+      );
+    }
   }
+  await setSynchronousCommit(dataset.name, 'on');
   const mismatches = await ledgerMismatches(dataset.url);
   notes.push(`after the runs: ${mismatches} players with balance ≠ Σ ledger (must be 0)`);
   if (mismatches !== 0) throw new Error(`ledger invariant broken for ${mismatches} players`);
   return { scenario: 'cycle', rows, notes };
 }
 
+/** A round's result and what it cost. */
+interface Measured<T> {
+  out: T;
+  costs: RoundCosts;
+}
+
 async function cycleVsPgbench(
   dataset: Dataset,
   options: BenchOptions,
   connections: number,
-  idempotent: boolean,
+  setting: { idempotent: boolean; commit: 'on' | 'off' },
   variant: string,
   notes: string[],
 ): Promise<Row[]> {
+  const { idempotent } = setting;
   const item = dataset.cycleItem.id;
   const settle = () => settleCycles(dataset.url, item);
   const players = await openSessions(dataset.url, spreadSample(dataset.players, dataset.players));
@@ -154,7 +177,7 @@ async function cycleVsPgbench(
     });
   const redis = await freshBenchRedis();
   const server = await startGameServer(
-    `cycle-${idempotent ? 'idem' : 'plain'}`,
+    `cycle-${idempotent ? 'idem' : 'plain'}-${setting.commit}`,
     { DATABASE_URL: dataset.url, ...(redis ? { REDIS_URL: redis } : {}) },
     options.profileDir,
   );
@@ -169,7 +192,14 @@ async function cycleVsPgbench(
           { ...options, durationS },
           { idempotent, connections, warmupS: 0, settle },
         );
-  let best: { http: CycleRun; least: PgbenchResult; own: PgbenchResult };
+  const ctx: CostContext | null = options.pg
+    ? { pg: options.pg, database: dataset.name, moves: () => ledgerMaxId(dataset.url) }
+    : null;
+  let median: {
+    http: Measured<CycleRun>;
+    least: Measured<PgbenchResult>;
+    own: Measured<PgbenchResult> | null;
+  };
   let rss: number | null;
   let httpMoves = 0;
   let pgMoves = 0;
@@ -183,27 +213,34 @@ async function cycleVsPgbench(
       await pgbench(least, warmS);
       await settle();
     }
-    const counted = async <T>(label: string, fn: () => Promise<T>, add: (n: number) => void): Promise<T> => {
+    const counted = async <T>(
+      label: string,
+      pid: number | null,
+      fn: () => Promise<T>,
+      add: (n: number) => void,
+    ): Promise<Measured<T>> => {
       const before = await ledgerMaxId(dataset.url);
-      const cpu = watchCpu({ server: server.pid });
-      const out = await fn();
+      const cpu = watchCpu(pid === null ? {} : { server: pid });
+      const measured = ctx ? await measureRound(ctx, pid, fn) : { out: await fn(), costs: emptyCosts() };
       const report = cpu.stop();
       if (report) busy.push(`${label}: ${report.text}`);
       await settle();
       add((await ledgerMaxId(dataset.url)) - before);
-      return out;
+      return measured;
     };
     const rounds = await alternate(
       options.rounds,
       () =>
         counted(
           'HTTP',
+          server.pid,
           () => http(options.durationS),
           (n) => (httpMoves += n),
         ),
       async () => ({
         least: await counted(
           'least SQL',
+          null,
           () => pgbench(least, options.durationS),
           (n) => (pgMoves += n),
         ),
@@ -212,28 +249,48 @@ async function cycleVsPgbench(
           ? null
           : await counted(
               'server SQL',
+              null,
               () => pgbench(own, options.durationS),
               () => undefined,
             ),
       }),
-      (r) => r.cyclesPerS,
-      (r) => r.least.tps,
+      (r) => r.out.cyclesPerS,
+      (r) => r.least.out.tps,
     );
-    const bestOwn = rounds.allB
-      .map((r) => r.own)
-      .reduce<PgbenchResult | null>((m, r) => (r && (!m || r.tps > m.tps) ? r : m), null);
-    best = { http: rounds.a, least: rounds.b.least, own: bestOwn ?? rounds.b.least };
+    const ownRounds = rounds.allB.map((r) => r.own).filter((r): r is Measured<PgbenchResult> => r !== null);
+    median = {
+      http: rounds.a,
+      least: rounds.b.least,
+      own: ownRounds.length > 0 ? medianRound(ownRounds, (r) => r.out.tps) : null,
+    };
     rss = server.peakRssMiB();
-    const httpCycles = rounds.allA.reduce((n, r) => n + r.cyclesPerS * r.load.durationS, 0);
-    const pgCycles = rounds.allB.reduce((n, r) => n + r.least.transactions, 0);
+    const httpCycles = rounds.allA.reduce((n, r) => n + r.out.cyclesPerS * r.out.load.durationS, 0);
+    const pgCycles = rounds.allB.reduce((n, r) => n + r.least.out.transactions, 0);
+    const m = median;
     notes.push(
       `${variant} (${wrk ? `wrk -t${options.wrkThreads}` : 'autocannon'}, ${redis ? 'with Redis' : 'no Redis'}): ` +
-        `rounds cycles/s: HTTP ${rounds.allA.map((r) => r.cyclesPerS.toFixed(0)).join(' ')}, ` +
-        `least SQL ${rounds.allB.map((r) => r.least.tps.toFixed(0)).join(' ')}` +
-        (bestOwn ? `, server SQL ${rounds.allB.map((r) => r.own?.tps.toFixed(0) ?? '-').join(' ')}` : '') +
-        `; best HTTP round: ${best.http.load.total} requests, ${best.http.failed} failed, ` +
-        `${best.http.load.non2xx} non-2xx; pgbench failed ${best.least.failed}`,
+        `rounds cycles/s: HTTP ${rounds.allA.map((r) => r.out.cyclesPerS.toFixed(0)).join(' ')}, ` +
+        `least SQL ${rounds.allB.map((r) => r.least.out.tps.toFixed(0)).join(' ')}` +
+        (m.own ? `, server SQL ${rounds.allB.map((r) => r.own?.out.tps.toFixed(0) ?? '-').join(' ')}` : '') +
+        `; median HTTP round: ${m.http.out.load.total} requests, ${m.http.out.failed} failed, ` +
+        `${m.http.out.load.non2xx} non-2xx; pgbench failed ${m.least.out.failed}`,
     );
+    if (ctx) {
+      notes.push(
+        `${variant}, costs of the median rounds: HTTP: ${costsText(m.http.costs)}; least SQL: ${costsText(m.least.costs)}` +
+          (m.own ? `; server SQL under pgbench: ${costsText(m.own.costs)}` : ''),
+      );
+      notes.push(
+        `${variant}, every round's DB / node CPU µs per cycle: HTTP ` +
+          rounds.allA.map((r) => `${cycleUs(r.costs.dbCpuUs)}/${cycleUs(r.costs.nodeCpuUs)}`).join(' ') +
+          `; least SQL ${rounds.allB.map((r) => cycleUs(r.least.costs.dbCpuUs)).join(' ')}`,
+      );
+      for (const statement of m.http.costs.statements) {
+        notes.push(
+          `${variant}, HTTP statement: ${statement.callsPerMove.toFixed(2)}/move, mean ${statement.meanUs.toFixed(0)} µs: ${statement.query}`,
+        );
+      }
+    }
     for (const line of busy) notes.push(`${variant} CPU, ${line}`);
     // Every counted cycle must have written its two ledger rows (settling may add a few more).
     if (httpMoves < 2 * Math.round(httpCycles) || pgMoves < 2 * pgCycles) {
@@ -244,51 +301,75 @@ async function cycleVsPgbench(
   } finally {
     await server.stop();
   }
+  const http0 = median.http.out;
+  const least0 = median.least.out;
   // No reference figure (pgbench finished nothing on a saturated machine): no ratio, not an infinite one.
-  const ratio = best.least.tps > 0 ? best.http.cyclesPerS / best.least.tps : Number.NaN;
-  const target = idempotent ? 0.4 : 0.5;
+  const ratio = least0.tps > 0 ? http0.cyclesPerS / least0.tps : Number.NaN;
+  const target = idempotent ? 0.5 : 0.6;
   const rows: Row[] = [
     {
       scenario: 'cycle',
       name: `buy+sell cycle, ${variant}, c=${connections}`,
       project: {
         label: 'HTTP',
-        rate: best.http.cyclesPerS,
+        rate: http0.cyclesPerS,
         unit: 'cycles/s',
-        p50: best.http.load.p50,
-        p99: best.http.load.p99,
+        p50: http0.load.p50,
+        p99: http0.load.p99,
         rssMiB: rss,
       },
       baseline: {
         label: 'pgbench least SQL',
-        rate: best.least.tps,
+        rate: least0.tps,
         unit: 'cycles/s',
-        p50: best.least.p50,
-        p99: best.least.p99,
+        p50: least0.p50,
+        p99: least0.p99,
       },
       ratio,
       target: `≥ ${target}× cycles/s`,
-      verdict: best.http.load.non2xx > 0 ? 'MISS' : atLeast(ratio, target),
+      verdict: http0.load.non2xx > 0 ? 'MISS' : atLeast(ratio, target),
       note: 'HTTP p50/p99 are per request (half a cycle); pgbench p50/p99 per cycle',
     },
   ];
-  if (best.own !== best.least) {
+  if (median.own) {
+    const own0 = median.own.out;
     rows.push({
       scenario: 'cycle',
       name: `server's own SQL under pgbench, ${variant}`,
       project: {
         label: 'pgbench server SQL',
-        rate: best.own.tps,
+        rate: own0.tps,
         unit: 'cycles/s',
-        p50: best.own.p50,
-        p99: best.own.p99,
+        p50: own0.p50,
+        p99: own0.p99,
       },
-      baseline: { label: 'pgbench least SQL', rate: best.least.tps, unit: 'cycles/s' },
-      ratio: best.least.tps > 0 ? best.own.tps / best.least.tps : Number.NaN,
+      baseline: { label: 'pgbench least SQL', rate: least0.tps, unit: 'cycles/s' },
+      ratio: least0.tps > 0 ? own0.tps / least0.tps : Number.NaN,
       verdict: 'info',
     });
   }
-  if (!idempotent) {
+  if (ctx && !idempotent) {
+    // CPU per cycle of the median round (each round's figure is printed in the notes).
+    const db = median.http.costs.dbCpuUs;
+    const node = median.http.costs.nodeCpuUs;
+    const leastDb = median.least.costs.dbCpuUs;
+    rows.push({
+      scenario: 'cycle',
+      name: `database CPU per buy+sell cycle, commit ${setting.commit}`,
+      project: { label: 'server', rate: db === null ? undefined : db * 2, unit: 'µs/cycle' },
+      baseline: { label: 'least SQL', rate: leastDb === null ? undefined : leastDb * 2, unit: 'µs/cycle' },
+      target: setting.commit === 'on' ? '≤ 500 µs' : undefined,
+      verdict: setting.commit === 'on' ? (db === null ? 'MISS' : atMost(db * 2, 500)) : 'info',
+    });
+    rows.push({
+      scenario: 'cycle',
+      name: `server (node) CPU per buy+sell cycle, commit ${setting.commit}`,
+      project: { label: 'server', rate: node === null ? undefined : node * 2, unit: 'µs/cycle' },
+      target: setting.commit === 'on' ? '≤ 300 µs' : undefined,
+      verdict: setting.commit === 'on' ? (node === null ? 'MISS' : atMost(node * 2, 300)) : 'info',
+    });
+  }
+  if (!idempotent && setting.commit === 'on') {
     rows.push({
       scenario: 'cycle',
       name: 'server peak RSS under the cycle',
@@ -298,4 +379,27 @@ async function cycleVsPgbench(
     });
   }
   return rows;
+}
+
+function cycleUs(perMove: number | null): string {
+  return perMove === null ? '-' : (perMove * 2).toFixed(0);
+}
+
+function emptyCosts(): RoundCosts {
+  return {
+    moves: 0,
+    dbCpuUs: null,
+    nodeCpuUs: null,
+    statementsPerMove: null,
+    statementUs: null,
+    statements: [],
+    redis: null,
+  };
+}
+
+/** Sets synchronous_commit on a bench database: new connections (both sides) take it. */
+export async function setSynchronousCommit(database: string, value: 'on' | 'off'): Promise<void> {
+  await withClient(databaseUrl('postgres'), (c) =>
+    c.query(`ALTER DATABASE ${database} SET synchronous_commit = ${value === 'on' ? 'on' : 'off'}`),
+  );
 }

@@ -1,7 +1,7 @@
 /**
  * WebSocket bench (standalone): `npx tsx bench/tools/websockets.ts [--sockets 5000]`. Runs the `sockets`
  * scenario of the harness alone (bench/scenarios/sockets.ts: the built server on a fresh `mg_bench_ws`
- * database of BENCH_DATABASE_URL / TEST_DATABASE_URL, with Redis when one answers; idle authenticated
+ * database of BENCH_DATABASE_URL (else the machine's Postgres), with Redis when one answers; idle authenticated
  * sockets → server RSS per socket; presence broadcast latency) and prints its rows and notes. The same
  * figures come from `npm run bench -- --scenario sockets --sockets 5000`.
  */
@@ -19,6 +19,7 @@ const options: BenchOptions = {
   rounds: 1,
   wrkThreads: 1,
   postgres: true,
+  commits: ['on'],
   largePlayers: 0,
   smallPlayers: 0,
   reload: false,
