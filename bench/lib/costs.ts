@@ -82,22 +82,21 @@ function isBenchQuery(query: string): boolean {
   return /max\(id\)|pg_stat_statements|FROM battles|DELETE FROM inventory WHERE item_id/i.test(query);
 }
 
-const us = (v: number | null, digits = 0) => (v === null ? '-' : v.toFixed(digits));
-
-/** One line: per move and per `unit` of `movesPerUnit` moves (a cycle is 2 moves). */
+/** One line, per `unit` of `movesPerUnit` moves (a cycle is 2 moves; a battle is counted as 1). */
 export function costsText(costs: RoundCosts, unit = 'cycle', movesPerUnit = 2): string {
-  const per = (v: number | null) => (v === null ? '-' : (v * movesPerUnit).toFixed(0));
+  const per = (v: number | null, digits = 0) => (v === null ? '-' : (v * movesPerUnit).toFixed(digits));
   const redis = costs.redis
-    ? `; Redis ${costs.redis.commands.toFixed(2)} commands/move in ${costs.redis.trips.toFixed(2)} round trips (` +
+    ? `; Redis ${per(costs.redis.commands, 2)} commands/${unit} in ${per(costs.redis.trips, 2)} round trips (` +
       Object.entries(costs.redis.byCommand)
+        .filter(([, v]) => v * movesPerUnit >= 0.01)
         .sort((a, b) => b[1] - a[1])
-        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .map(([k, v]) => `${k} ${(v * movesPerUnit).toFixed(2)}`)
         .join(', ') +
       ')'
     : '';
   return (
     `DB CPU ${per(costs.dbCpuUs)} µs/${unit}, node CPU ${per(costs.nodeCpuUs)} µs/${unit}; ` +
-    `${us(costs.statementsPerMove, 2)} statements/move (round trips to Postgres), ` +
+    `${per(costs.statementsPerMove, 2)} statements/${unit} (round trips to Postgres), ` +
     `${per(costs.statementUs)} µs/${unit} executing them${redis}`
   );
 }

@@ -192,6 +192,44 @@ export async function battleScript(options: BattleScriptOptions): Promise<string
 }
 
 /**
+ * The battle's reference: the least SQL that does a battle's work, one transaction per move, run with
+ * `-M prepared`. Challenge: the challenger's stake debited (funds checked in the UPDATE), the battle row,
+ * its ledger row. Accept: the battle row locked, the opponent's stake debited with its ledger row, both
+ * powers read, the winner paid both stakes with wins and rating, the loser's losses and rating, the payout's
+ * ledger row, the battle resolved. The outcome is not computed (the challenger wins, rating ±16): the
+ * server's statement computes it (HMAC, Elo) as part of its work, which is what the ratio weighs.
+ */
+export function leastSqlBattleScript(stake: number): string {
+  const a = 'bench_pid(:a)';
+  const b = 'bench_pid(:b)';
+  const seed = 'f'.repeat(64);
+  return [
+    '\\set pair 1 + :client_id + :clients * random(0, :per - 1)',
+    '\\set a 2 * :pair - 1',
+    '\\set b 2 * :pair',
+    'BEGIN;',
+    `UPDATE players SET balance = balance - ${stake} WHERE id = ${a} AND balance >= ${stake} RETURNING balance AS bal \\gset`,
+    'INSERT INTO battles (challenger_id, opponent_id, stake, seed, seed_hash, challenger_client_seed, expires_at) ' +
+      `VALUES (${a}, ${b}, ${stake}, '${seed}', '${seed}', '${'c'.repeat(32)}', now() + interval '60 seconds') RETURNING id AS bid \\gset`,
+    `INSERT INTO ledger (player_id, type, amount, balance_after, battle_id) VALUES (${a}, 'battle_stake', -${stake}, :bal, :bid::uuid);`,
+    'COMMIT;',
+    'BEGIN;',
+    "SELECT stake FROM battles WHERE id = :bid::uuid AND status = 'pending' FOR UPDATE;",
+    `UPDATE players SET balance = balance - ${stake} WHERE id = ${b} AND balance >= ${stake} RETURNING balance AS obal \\gset`,
+    `INSERT INTO ledger (player_id, type, amount, balance_after, battle_id) VALUES (${b}, 'battle_stake', -${stake}, :obal, :bid::uuid);`,
+    'SELECT v.player_id, sum(i.power) FROM inventory v JOIN items i ON i.id = v.item_id ' +
+      `WHERE v.player_id IN (${a}, ${b}) GROUP BY v.player_id;`,
+    `UPDATE players SET balance = balance + ${2 * stake}, rating = rating + 16, wins = wins + 1 WHERE id = ${a} RETURNING balance AS wbal \\gset`,
+    `UPDATE players SET rating = rating - 16, losses = losses + 1 WHERE id = ${b};`,
+    `INSERT INTO ledger (player_id, type, amount, balance_after, battle_id) VALUES (${a}, 'battle_payout', ${2 * stake}, :wbal, :bid::uuid);`,
+    `UPDATE battles SET status = 'resolved', winner_id = ${a}, challenger_power = 0, opponent_power = 0, ` +
+      `rating_change = 16, opponent_client_seed = '${'e'.repeat(32)}', resolved_at = now() WHERE id = :bid::uuid;`,
+    'COMMIT;',
+    '',
+  ].join('\n');
+}
+
+/**
  * The cycle's reference: the least SQL that does the same work, one transaction per move (BEGIN;
  * inventory insert/delete; conditional balance update; ledger insert; COMMIT), run with `-M prepared`.
  * The balance update's RETURNING feeds the ledger row's balance_after (`\gset`), as one server would.
