@@ -45,6 +45,9 @@ class OneLinePerRequest extends LogController {
   override requestCompleted(): void {}
 }
 
+/** Log levels that write a request's info line. */
+const WRITES_INFO = new Set(['info', 'debug', 'trace']);
+
 /** Request ids: a random prefix per process and a counter, unique across nodes and cheap to make. */
 const requestIdPrefix = randomBytes(4).toString('hex');
 let requestCounter = 0;
@@ -88,11 +91,6 @@ export async function buildApp(
     ];
   });
   app.decorateRequest('player', null);
-  // Synchronous hooks (done callbacks) on the hot path: cheaper than async ones for every request.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
-  });
 
   await registerOpenApi(app);
   // Client messages are small JSON objects: anything larger is refused by the WebSocket layer (close 1009).
@@ -113,12 +111,16 @@ export async function buildApp(
   });
 
   registerErrorHandling(app);
+  // Synchronous hooks (done callbacks) on the hot path: cheaper than async ones for every request.
   app.addHook('onResponse', (request, reply, done) => {
-    const ms = Math.round(reply.elapsedTime * 10) / 10;
-    request.log.info(
-      { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: ms },
-      `${request.method} ${request.url} ${reply.statusCode} ${ms} ms`,
-    );
+    // The line is only built when it is written (LOG_LEVEL info or lower).
+    if (WRITES_INFO.has(request.log.level)) {
+      const ms = Math.round(reply.elapsedTime * 10) / 10;
+      request.log.info(
+        { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: ms },
+        `${request.method} ${request.url} ${reply.statusCode} ${ms} ms`,
+      );
+    }
     ctx.metrics.observeRequest(
       request.method,
       request.routeOptions.url ?? 'unmatched',

@@ -28,7 +28,8 @@
  *     read by a GET that Redis executed at some time g, with no write to its key between g and the PING:
  *     its value is the key's value when the PING ran, which is after R began.
  * Reads share fences: every read that asks in the same turn of the event loop waits for one PING, sent in
- * that turn's check phase (setImmediate), so under load a PING covers many reads. A fence is cheaper
+ * that turn's check phase (setImmediate), or when the PING before it comes back if one is out (at most one
+ * is out at a time), so under load a PING covers many reads. A fence is cheaper
  * than the read it replaces (a PING on an idle connection, against a Lua script per key), but it is a
  * round trip: it saves Redis and Node work, not latency.
  * A fence fails (and the read goes to Redis) when the invalidation connection is not up or tracking is
@@ -98,6 +99,8 @@ export class LocalCopies {
   #closed = false;
   /** The fence that reads asking now will wait for; its PING is not sent yet. */
   #nextFence: FenceBatch | null = null;
+  /** A fence's PING is out: the next one is sent when it comes back, not before. */
+  #fenceOut = false;
   readonly #onReady = (): void => void this.#setUp();
   readonly #onDataClose = (): void => this.#lost();
   readonly #onInvalidationsClose = (): void => {
@@ -160,8 +163,10 @@ export class LocalCopies {
     });
     const batch: FenceBatch = { promise, resolve };
     this.#nextFence = batch;
-    // Sent after everything this turn of the event loop does, so it covers every read asked for in it.
-    setImmediate(() => this.#sendFence(batch));
+    // Sent after everything this turn of the event loop does, so it covers every read asked for in it;
+    // while another PING is out, when that one comes back, so under load one PING covers every read
+    // asked for during a whole round trip (it is still sent after each of them began).
+    if (!this.#fenceOut) setImmediate(() => this.#sendFence(batch));
     return promise;
   }
 
@@ -245,17 +250,29 @@ export class LocalCopies {
     }
     // A loss while the PING is out may have cost invalidations queued before it: the fence then fails.
     const losses = this.#losses;
+    this.#fenceOut = true;
+    const sendNext = () => {
+      this.#fenceOut = false;
+      const next = this.#nextFence;
+      if (next) this.#sendFence(next);
+    };
     this.#invalidations.ping().then(
-      () => batch.resolve(losses === this.#losses && this.active),
+      () => {
+        batch.resolve(losses === this.#losses && this.active);
+        sendNext();
+      },
       (err: unknown) => {
         batch.resolve(false);
-        if (losses !== this.#losses || this.#closed || !isReady(this.#invalidations)) return;
-        // Up but not answering (a command timeout): invalidations may be stuck behind the PING, so no copy
-        // can be trusted. Drop them all and reconnect; copies come back once tracking is set up again.
-        this.#onError(err);
-        this.#redirectId = null;
-        this.#lost();
-        this.#invalidations.disconnect(true);
+        if (losses === this.#losses && !this.#closed && isReady(this.#invalidations)) {
+          // Up but not answering (a command timeout): invalidations may be stuck behind the PING, so no
+          // copy can be trusted. Drop them all and reconnect; copies come back once tracking is set up again.
+          this.#onError(err);
+          this.#redirectId = null;
+          this.#lost();
+          this.#invalidations.disconnect(true);
+        }
+        // The reads waiting meanwhile get their own fence (which fails at once while copies are off).
+        sendNext();
       },
     );
   }

@@ -180,7 +180,7 @@ export function registerHttpHardening(app: FastifyInstance): void {
   });
 
   app.addHook('onRequest', (request, reply, done) => {
-    // Set here too: a refusal below skips the later onRequest hooks (app.ts sets it again, harmlessly).
+    // Every answer carries its request id (a refusal below too).
     void reply.header('x-content-type-options', 'nosniff').header('x-request-id', request.id);
     const url = request.url;
     if (PRIVATE_PREFIXES.some((prefix) => url.startsWith(prefix)) || url.startsWith('/metrics')) {

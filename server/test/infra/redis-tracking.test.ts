@@ -151,6 +151,39 @@ describe.skipIf(!redisServerInstalled)('local copies: the read fence', () => {
     }
   });
 
+  it('keeps one fence PING out at a time: reads asked for while one is out share the next', async () => {
+    const data = client(redis.url);
+    const invalidations = client(relay.url);
+    let pings = 0;
+    const ping = invalidations.ping.bind(invalidations);
+    invalidations.ping = (() => {
+      pings += 1;
+      return ping();
+    }) as Redis['ping'];
+    const cache = new RedisCache(data, { keyPrefix: prefix, invalidations });
+    caches.push(cache);
+    const writer = await plainNode();
+    await writer.set('page:shared', 'v1', 60);
+    await waitFor(async () => (await cache.get('page:shared')) === 'v1' && cache.localCopies > 0, 5_000);
+    relay.delayMs = 100;
+    try {
+      pings = 0;
+      const first = cache.get('page:shared');
+      await sleep(10); // its PING is out now
+      // Ten reads in ten different turns of the event loop, all while that PING is out.
+      const later: Promise<string | null>[] = [];
+      for (let i = 0; i < 10; i += 1) {
+        later.push(cache.get('page:shared'));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(await first).toBe('v1');
+      expect(await Promise.all(later)).toEqual(Array(10).fill('v1'));
+      expect(pings).toBe(2);
+    } finally {
+      relay.delayMs = 0;
+    }
+  });
+
   it('drops every copy when the invalidation connection drops, and keeps none until tracking is back', async () => {
     const b = await localNode();
     const writer = await plainNode();
