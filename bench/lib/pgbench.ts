@@ -21,8 +21,8 @@ const ITEM = 987_654;
 const BUY_KEY = 'pgb-buy';
 const SELL_KEY = 'pgb-sell';
 const FINGERPRINT = '0'.repeat(64);
-/** Item names in the answers in English, as the HTTP scenarios' requests (no Accept-Language) get them. */
-const LANGUAGE = 'en';
+/** The item's name the server passes (it keeps the names; the statement only stores one under a key). */
+const NAME = 'Bench item';
 
 /** Renders one repository call into SQL text whose parameters are pgbench expressions. */
 async function capture(
@@ -50,7 +50,7 @@ function binder(percent: number) {
     if (value === percent) return String(percent);
     if (value === BUY_KEY || value === SELL_KEY) return `'${value}-' || :key`;
     if (value === FINGERPRINT) return `'${FINGERPRINT}'`;
-    if (value === LANGUAGE) return `'${LANGUAGE}'`;
+    if (value === NAME) return `'${NAME}'`;
     throw new Error(`unexpected parameter in the wallet SQL: ${JSON.stringify(value)}`);
   };
 }
@@ -78,7 +78,7 @@ export async function cycleScript(options: CycleScriptOptions): Promise<string> 
         itemId: ITEM,
         expectedPrice: null,
         sellPercent: options.sellPercent,
-        language: LANGUAGE,
+        name: NAME,
         ...keyed(BUY_KEY),
       }),
     bind,
@@ -89,7 +89,7 @@ export async function cycleScript(options: CycleScriptOptions): Promise<string> 
         playerId: PLAYER,
         itemId: ITEM,
         sellPercent: options.sellPercent,
-        language: LANGUAGE,
+        name: NAME,
         ...keyed(SELL_KEY),
       }),
     bind,

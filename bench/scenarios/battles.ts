@@ -281,6 +281,11 @@ async function throughput(
         `${variant}, costs of the median rounds: HTTP: ${costs(rounds.a.costs)}; least SQL: ${costs(rounds.b.least.costs)}` +
           (own ? `; the battle's SQL under pgbench: ${costs(own.costs)}` : ''),
       );
+      for (const statement of rounds.a.costs?.statements ?? []) {
+        notes.push(
+          `${variant}, HTTP statement: ${statement.callsPerMove.toFixed(2)}/battle, mean ${statement.meanUs.toFixed(0)} µs: ${statement.query}`,
+        );
+      }
     }
     for (const line of busy) notes.push(`${variant} CPU, ${line}`);
     for (const line of rounds.allA.flatMap((r) => r.out.load.failures))

@@ -30,6 +30,7 @@ import { PlayerService } from './features/players/players.service';
 import { RealtimeGateway } from './features/realtime/gateway';
 import { LobbyService } from './features/realtime/lobby.service';
 import { readCatalogFile } from './features/shop/catalog-file';
+import { ItemNames } from './features/shop/item-names';
 import { ShopService } from './features/shop/shop.service';
 import { WalletService } from './features/wallet/wallet.service';
 import { createInfra, type Infra } from './infra';
@@ -173,7 +174,8 @@ export async function createContext(config: Config, options: BootstrapOptions = 
  */
 export function wire(infra: Infrastructure, options: WireOptions = {}): AppContext {
   const { config, database, cache, events, rateLimits, inFlight, presence, matchQueue, metrics, log } = infra;
-  const wallet = new WalletService({ database, config, metrics, inFlight, events });
+  const names = new ItemNames({ database, events });
+  const wallet = new WalletService({ database, names, config, metrics, inFlight, events });
   const players = new PlayerService({ database, config, online: presence });
   const shop = new ShopService({ database, cache, events, metrics });
   const admin = new AdminService({ database, shop });

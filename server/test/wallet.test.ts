@@ -7,7 +7,7 @@
 import { MAX_MONEY } from '@metagameplay/protocol';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, api, books, call, fund, makeAdmin, register } from './helpers/http';
+import { type Answer, api, books, call, fund, makeAdmin, register, uniqueNickname } from './helpers/http';
 import { sideConnection, waitForLockWaiters } from './helpers/locks';
 import { sharedBackend, startServer, type TestServer } from './helpers/server';
 
@@ -137,6 +137,31 @@ describe('wallet: moves queued behind a held row', () => {
     expect(gone.body.error.code).toBe('NOT_OWNED');
     const b = await books(server, pilot.player.id);
     expect(b.balance).toBe(b.ledgerSum);
+  });
+
+  it('answers carry the names the node keeps, renamed when the catalog changes (catalog.changed)', async () => {
+    const boss = await register(server);
+    await makeAdmin(server, boss.player.id);
+    await fund(server, boss.player.id, 1_000_000);
+    const first = uniqueNickname('Corvette');
+    const created = await call(server, 'POST', api('/admin/items'), {
+      token: boss.token,
+      body: { name: first, price: 10, power: 1 },
+    });
+    const id: number = created.body.item.id;
+    const bought = await call(server, 'POST', api(`/shop/items/${id}/buy`), { token: boss.token });
+    expect(bought.body.item.name).toBe(first);
+    const renamed = uniqueNickname('Frigate');
+    await call(server, 'PATCH', api(`/admin/items/${id}`), { token: boss.token, body: { name: renamed } });
+    // The rename reaches every node's names through the catalog.changed event (here: this node's own).
+    let sold: Answer | undefined;
+    for (let i = 0; i < 50; i += 1) {
+      sold = await call(server, 'POST', api(`/me/items/${id}/sell`), { token: boss.token });
+      if (sold.body.item.name === renamed) break;
+      await call(server, 'POST', api(`/shop/items/${id}/buy`), { token: boss.token });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(sold?.body.item.name).toBe(renamed);
   });
 
   it('a key stored by the previous release (a whole body) replays as it was stored', async () => {

@@ -1,8 +1,9 @@
 -- A shop purchase (POST /shop/items/{id}/buy), one statement from the server. It answers the values that
 -- must come from the rows it locks and writes; the node writes the JSON body from them
--- (features/wallet/move-answer.ts). Under an Idempotency-Key the same values are stored as the key's
--- answer (`o_stored`, JSON; with the sell price p_percent gave), and a replay answers them again, so the
--- node renders the same bytes.
+-- (features/wallet/move-answer.ts) with the item's name in the player's language, which the node keeps
+-- (features/shop/item-names.ts). Under an Idempotency-Key the values are stored as the key's answer
+-- (`o_stored`, JSON, with that name p_name and the sell price p_percent gives), and a replay answers them
+-- again, so the node renders the same bytes.
 --
 -- The fast path is the statements of the least SQL: the debit takes the player's row lock (FOR NO KEY
 -- UPDATE, as every money move) and checks the funds in one UPDATE; the inventory insert is the ownership
@@ -11,9 +12,9 @@
 -- then decided in the rules' order under that lock: no such item, owned already, a price that moved, too
 -- few credits.
 CREATE OR REPLACE FUNCTION mg_shop_buy(p_player uuid, p_item int, p_expected bigint, p_percent int,
-  p_key text, p_fingerprint text, p_lang text,
+  p_key text, p_fingerprint text, p_name text,
   OUT o_kind text, OUT o_status int, OUT o_code text, OUT o_balance bigint, OUT o_price bigint,
-  OUT o_power int, OUT o_name text, OUT o_at timestamptz, OUT o_tx bigint, OUT o_stored text)
+  OUT o_power int, OUT o_at timestamptz, OUT o_tx bigint, OUT o_stored text)
 LANGUAGE plpgsql AS $$
 DECLARE
   v_try int;
@@ -24,7 +25,7 @@ BEGIN
     FROM mg_claim_key(p_player, p_key, p_fingerprint) c;
     IF o_kind <> 'done' THEN RETURN; END IF;
   END IF;
-  SELECT COALESCE(names ->> p_lang, name), price, power INTO o_name, o_price, o_power
+  SELECT price, power INTO o_price, o_power
   FROM items WHERE id = p_item AND active;
   IF FOUND AND (p_expected IS NULL OR p_expected = o_price) THEN
     -- At most twice: the second time under the player's row lock, so what it finds is what the rules see.
@@ -66,7 +67,7 @@ BEGIN
   END IF;
   IF p_key IS NOT NULL THEN
     o_stored := json_build_object('v', 2, 'status', o_status, 'code', o_code, 'balance', o_balance,
-      'price', o_price, 'power', o_power, 'name', o_name, 'sellPrice', mg_sell_price(o_price, p_percent),
+      'price', o_price, 'power', o_power, 'name', p_name, 'sellPrice', mg_sell_price(o_price, p_percent),
       'atMs', floor(extract(epoch FROM o_at) * 1000), 'tx', o_tx)::text;
     PERFORM mg_store_key(p_player, p_key, o_status, o_stored);
   END IF;

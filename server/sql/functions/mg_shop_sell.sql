@@ -5,9 +5,9 @@
 -- tried once more under the player's row lock, then refused in the rules' order: no such item, not owned,
 -- the balance bound.
 CREATE OR REPLACE FUNCTION mg_shop_sell(p_player uuid, p_item int, p_percent int,
-  p_key text, p_fingerprint text, p_lang text,
+  p_key text, p_fingerprint text, p_name text,
   OUT o_kind text, OUT o_status int, OUT o_code text, OUT o_balance bigint, OUT o_price bigint,
-  OUT o_power int, OUT o_name text, OUT o_amount bigint, OUT o_tx bigint, OUT o_stored text)
+  OUT o_power int, OUT o_amount bigint, OUT o_tx bigint, OUT o_stored text)
 LANGUAGE plpgsql AS $$
 DECLARE
   v_try int;
@@ -18,7 +18,7 @@ BEGIN
     FROM mg_claim_key(p_player, p_key, p_fingerprint) c;
     IF o_kind <> 'done' THEN RETURN; END IF;
   END IF;
-  SELECT COALESCE(names ->> p_lang, name), price, power INTO o_name, o_price, o_power
+  SELECT price, power INTO o_price, o_power
   FROM items WHERE id = p_item;
   IF FOUND THEN
     o_amount := mg_sell_price(o_price, p_percent);
@@ -57,7 +57,7 @@ BEGIN
   END IF;
   IF p_key IS NOT NULL THEN
     o_stored := json_build_object('v', 2, 'status', o_status, 'code', o_code, 'balance', o_balance,
-      'price', o_price, 'power', o_power, 'name', o_name, 'amount', o_amount, 'tx', o_tx)::text;
+      'price', o_price, 'power', o_power, 'name', p_name, 'amount', o_amount, 'tx', o_tx)::text;
     PERFORM mg_store_key(p_player, p_key, o_status, o_stored);
   END IF;
 END $$;

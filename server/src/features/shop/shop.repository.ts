@@ -111,3 +111,10 @@ export async function retireActiveItem(db: Executor, id: number): Promise<boolea
     .returning({ id: items.id });
   return retired.length > 0;
 }
+
+/** Every item's names (retired ones too): what ItemNames keeps in the node. */
+export async function listItemNames(
+  db: Executor,
+): Promise<{ id: number; name: string; names: Record<string, string> }[]> {
+  return db.select({ id: items.id, name: items.name, names: items.names }).from(items);
+}

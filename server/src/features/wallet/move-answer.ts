@@ -45,15 +45,17 @@ interface ShopFacts {
 }
 
 /**
- * The answer of a shop move: a purchase (`buy`) or a sale (`sell`) of `itemId`. A replay of a key an
+ * The answer of a shop move: a purchase (`buy`) or a sale (`sell`) of `item` (its name as the node knows it;
+ * a replay uses the name stored with the answer). A replay of a key an
  * earlier release stored (a whole body, or a rule error's facts) is sent as that release stored it.
  */
 export function shopAnswer(
   move: 'buy' | 'sell',
-  itemId: number,
+  item: { id: number; name: string | null },
   row: ShopMoveRow,
   sellPrice: (price: number) => number,
 ): MoneyMoveResponse {
+  const itemId = item.id;
   if (row.o_kind === 'reused') return answerOf({ o_kind: 'reused', o_status: 0, o_outcome: '' });
   let facts: ShopFacts;
   if (row.o_kind === 'replay') {
@@ -69,7 +71,7 @@ export function shopAnswer(
       balance: row.o_balance,
       price: row.o_price,
       power: row.o_power,
-      name: row.o_name,
+      name: item.name,
       sellPrice: row.o_price === null ? null : sellPrice(row.o_price),
       atMs: row.o_at?.getTime() ?? null,
       amount: row.o_amount ?? null,

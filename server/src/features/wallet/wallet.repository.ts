@@ -41,7 +41,7 @@ export interface KeyArgs {
 /**
  * What the shop's moves answer (sql/functions/mg_shop_buy.sql, mg_shop_sell.sql): the values of the rows
  * they locked and wrote, which move-answer.ts renders; on a replay, `o_stored` (the values stored under
- * the key). Item names in the language asked for.
+ * the key). Item names are the node's (ItemNames), passed in only to be stored under a key.
  */
 export interface ShopMoveRow {
   o_kind: MoveRow['o_kind'];
@@ -50,7 +50,6 @@ export interface ShopMoveRow {
   o_balance: number | null;
   o_price: number | null;
   o_power: number | null;
-  o_name: string | null;
   /** The purchase's acquiredAt. */
   o_at?: Date | null;
   /** What a sale paid. */
@@ -66,13 +65,14 @@ export function buy(
     itemId: number;
     expectedPrice: number | null;
     sellPercent: number;
-    language: string;
+    /** The item's name in the player's language, stored with the answer under a key. */
+    name: string | null;
   } & KeyArgs,
 ): Promise<ShopMoveRow> {
   return callMoneyFunction<ShopMoveRow>(
     database,
     'wallet_buy',
-    'SELECT o_kind, o_status, o_code, o_balance, o_price, o_power, o_name, o_at, o_tx, o_stored ' +
+    'SELECT o_kind, o_status, o_code, o_balance, o_price, o_power, o_at, o_tx, o_stored ' +
       'FROM mg_shop_buy($1, $2, $3, $4, $5, $6, $7)',
     [
       args.playerId,
@@ -81,21 +81,21 @@ export function buy(
       args.sellPercent,
       args.key,
       args.fingerprint,
-      args.language,
+      args.name,
     ],
   );
 }
 
 export function sell(
   database: Queryable,
-  args: { playerId: string; itemId: number; sellPercent: number; language: string } & KeyArgs,
+  args: { playerId: string; itemId: number; sellPercent: number; name: string | null } & KeyArgs,
 ): Promise<ShopMoveRow> {
   return callMoneyFunction<ShopMoveRow>(
     database,
     'wallet_sell',
-    'SELECT o_kind, o_status, o_code, o_balance, o_price, o_power, o_name, o_amount, o_tx, o_stored ' +
+    'SELECT o_kind, o_status, o_code, o_balance, o_price, o_power, o_amount, o_tx, o_stored ' +
       'FROM mg_shop_sell($1, $2, $3, $4, $5, $6)',
-    [args.playerId, args.itemId, args.sellPercent, args.key, args.fingerprint, args.language],
+    [args.playerId, args.itemId, args.sellPercent, args.key, args.fingerprint, args.name],
   );
 }
 

@@ -11,6 +11,7 @@ import type { Database } from '../../db/client';
 import type { Events } from '../../infra/events';
 import type { InFlightLimiter } from '../../infra/in-flight';
 import type { Metrics } from '../../infra/metrics';
+import type { ItemNames } from '../shop/item-names';
 import { fingerprintOf, type MoneyMoveResponse, type MoveRequest } from './idempotency';
 import { MoneySlots } from './money-slots';
 import { answerOf, shopAnswer } from './move-answer';
@@ -27,6 +28,8 @@ export type { MoneyMoveResponse } from './idempotency';
 
 export interface WalletDeps {
   database: Pick<Database, 'query' | 'db'>;
+  /** Item names in a language (features/shop/item-names.ts): the answers carry them, the database not. */
+  names: Pick<ItemNames, 'nameOf'>;
   config: Pick<Config, 'sellPricePercent' | 'moneyMovesInFlightMax'>;
   metrics: Pick<Metrics, 'purchases' | 'sales'>;
   inFlight: Pick<InFlightLimiter, 'acquire'>;
@@ -76,17 +79,18 @@ export class WalletService implements KeyedMoves {
       path: `/shop/items/${itemId}/buy`,
       body: expectedPrice === undefined ? {} : { expectedPrice },
     };
+    const name = await this.deps.names.nameOf(itemId, language);
     const row = await this.#slots.run(playerId, () =>
       buy(this.deps.database, {
         playerId,
         itemId,
         expectedPrice: expectedPrice ?? null,
         sellPercent: this.deps.config.sellPricePercent,
-        language,
+        name,
         ...this.#keyArgs(key, request),
       }),
     );
-    const answer = shopAnswer('buy', itemId, row, this.#sellPrice);
+    const answer = shopAnswer('buy', { id: itemId, name }, row, this.#sellPrice);
     if (answer.statusCode === 200 && !answer.replayed) {
       this.deps.metrics.purchases.inc();
       this.#announceBalanceOf(playerId, answer);
@@ -102,16 +106,17 @@ export class WalletService implements KeyedMoves {
     language: Language,
   ): Promise<MoneyMoveResponse> {
     const request: MoveRequest = { method: 'POST', path: `/me/items/${itemId}/sell`, body: null };
+    const name = await this.deps.names.nameOf(itemId, language);
     const row = await this.#slots.run(playerId, () =>
       sell(this.deps.database, {
         playerId,
         itemId,
         sellPercent: this.deps.config.sellPricePercent,
-        language,
+        name,
         ...this.#keyArgs(key, request),
       }),
     );
-    const answer = shopAnswer('sell', itemId, row, this.#sellPrice);
+    const answer = shopAnswer('sell', { id: itemId, name }, row, this.#sellPrice);
     if (answer.statusCode === 200 && !answer.replayed) {
       this.deps.metrics.sales.inc();
       this.#announceBalanceOf(playerId, answer);
