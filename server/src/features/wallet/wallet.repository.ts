@@ -74,15 +74,7 @@ export function buy(
     'wallet_buy',
     'SELECT o_kind, o_status, o_code, o_balance, o_price, o_power, o_at, o_tx, o_stored ' +
       'FROM mg_shop_buy($1, $2, $3, $4, $5, $6, $7)',
-    [
-      args.playerId,
-      args.itemId,
-      args.expectedPrice,
-      args.sellPercent,
-      args.key,
-      args.fingerprint,
-      args.name,
-    ],
+    [args.playerId, args.itemId, args.expectedPrice, args.sellPercent, args.key, args.fingerprint, args.name],
   );
 }
 
