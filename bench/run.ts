@@ -24,6 +24,9 @@
  *   --no-postgres       skip the scenarios that need Postgres and pgbench
  *   --json FILE         where to write the results as JSON (default bench/results/latest.json)
  *
+ * BENCH_SERVER_ROOT=DIR measures the server of another checkout (a worktree of an earlier commit, built, with
+ * its node_modules) against the same baselines: the "before" of a change, measured the same way.
+ *
  * Postgres: a cluster the harness starts itself from this machine's Postgres binaries (lib/postgres.ts:
  * pg_stat_statements preloaded, the machine's own server untouched), else BENCH_DATABASE_URL; it creates
  * and recreates only databases named mg_bench_*. Redis: a redis-server of its own (lib/redis.ts), else

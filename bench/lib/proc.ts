@@ -51,6 +51,8 @@ export function readProcStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number | 
 
 export interface StartOptions {
   name: string;
+  /** The checkout the script runs from (default: this repository). */
+  root?: string;
   /** Script path relative to the repository root, run with `node --import tsx` (or plain node). */
   script: string;
   /** Run the script with plain `node` (JavaScript, no TypeScript loader). */
@@ -74,7 +76,7 @@ export async function startProcess(options: StartOptions): Promise<Proc> {
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
   const child = spawn(process.execPath, [...nodeArgs, options.script, ...(options.args ?? [])], {
-    cwd: repoRoot,
+    cwd: options.root ?? repoRoot,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
@@ -152,6 +154,12 @@ async function waitReady(child: ChildProcess, url: string, timeoutMs: number): P
   throw new Error(`no answer from ${url} within ${timeoutMs} ms`);
 }
 
+/**
+ * Another checkout of the server to measure instead of this one (a "before" run: e.g. a git worktree of an
+ * earlier commit, with its node_modules); the harness and its baselines stay this repository's.
+ */
+export const serverRoot = process.env.BENCH_SERVER_ROOT ? path.resolve(process.env.BENCH_SERVER_ROOT) : null;
+
 /** Starts the MetaGameplay server as `npm start` does: server/dist/main.js (built when stale), plain node. */
 export function startGameServer(
   name: string,
@@ -161,6 +169,7 @@ export function startGameServer(
   return startProcess({
     name,
     script: 'server/scripts/start.mjs',
+    root: serverRoot ?? repoRoot,
     plainNode: true,
     env,
     cpuProfDir,

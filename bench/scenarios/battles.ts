@@ -36,7 +36,7 @@ import {
 import { type CostContext, costsText, measureRound, type RoundCosts } from '../lib/costs';
 import { alternate, median as medianRound } from '../lib/load';
 import { battleScript, leastSqlBattleScript, runPgbench } from '../lib/pgbench';
-import { type Proc, startGameServer } from '../lib/proc';
+import { type Proc, serverRoot, startGameServer } from '../lib/proc';
 import { freshBenchRedis } from '../lib/redis';
 import { atLeast, type BenchOptions, type Row, type ScenarioResult, type Verdict } from '../lib/report';
 import { percentile } from '../lib/stats';
@@ -247,14 +247,15 @@ async function throughput(
           () => pgbench(least, options.durationS),
           (n) => (pgResolved += n),
         ),
-        own: options.smoke
-          ? null
-          : await counted(
-              'battle SQL',
-              null,
-              () => pgbench(script, options.durationS),
-              () => undefined,
-            ),
+        own:
+          options.smoke || serverRoot
+            ? null
+            : await counted(
+                'battle SQL',
+                null,
+                () => pgbench(script, options.durationS),
+                () => undefined,
+              ),
       }),
       (r) => r.out.battlesPerS,
       (r) => r.least.out.tps,

@@ -29,7 +29,7 @@ import {
 import { type CostContext, costsText, measureRound, type RoundCosts } from '../lib/costs';
 import { alternate, type LoadResult, median as medianRound, runLoad, warmUp } from '../lib/load';
 import { cycleScript, leastSqlCycleScript, type PgbenchResult, runPgbench } from '../lib/pgbench';
-import { type Proc, startGameServer } from '../lib/proc';
+import { type Proc, serverRoot, startGameServer } from '../lib/proc';
 import { atLeast, atMost, type BenchOptions, type Row, type ScenarioResult } from '../lib/report';
 import { cycleRequests, type Player } from '../lib/workloads';
 import { type Dataset, prepareDataset } from './dataset';
@@ -244,15 +244,17 @@ async function cycleVsPgbench(
           () => pgbench(least, options.durationS),
           (n) => (pgMoves += n),
         ),
-        // The server's own statements: one round less per run is not worth the code; skipped in smoke.
-        own: options.smoke
-          ? null
-          : await counted(
-              'server SQL',
-              null,
-              () => pgbench(own, options.durationS),
-              () => undefined,
-            ),
+        // The server's own statements: skipped in smoke, and when another checkout's server is measured
+        // (BENCH_SERVER_ROOT: its statements are not this repository's).
+        own:
+          options.smoke || serverRoot
+            ? null
+            : await counted(
+                'server SQL',
+                null,
+                () => pgbench(own, options.durationS),
+                () => undefined,
+              ),
       }),
       (r) => r.out.cyclesPerS,
       (r) => r.least.out.tps,
