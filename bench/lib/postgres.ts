@@ -13,7 +13,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -38,7 +38,7 @@ export interface BenchPostgres {
   stop(): Promise<void>;
 }
 
-const CLUSTER_DIR = path.join(os.tmpdir(), 'mg-bench-postgres');
+const SHARED_DIR = path.join(os.tmpdir(), 'mg-bench-postgres');
 /** Settings passed on the command line (`-c`), over the cluster's defaults. */
 const SETTINGS: Record<string, string> = {
   listen_addresses: '127.0.0.1',
@@ -73,6 +73,10 @@ export async function startBenchPostgres(
   }
   const bin = binDir(pgbench);
   const runAs = runAsUser();
+  // Another bench (a CI run beside a manual one) is using the kept cluster: this run gets one of its own,
+  // removed when it stops.
+  const busy = clusterInUse(path.join(SHARED_DIR, 'data'));
+  const CLUSTER_DIR = busy ? await mkdtemp(path.join(os.tmpdir(), 'mg-bench-postgres-')) : SHARED_DIR;
   const spawnOptions = runAs ? { uid: runAs.uid, gid: runAs.gid } : {};
   const data = path.join(CLUSTER_DIR, 'data');
   if (!existsSync(path.join(data, 'PG_VERSION'))) {
@@ -96,8 +100,6 @@ export async function startBenchPostgres(
   if (runAs) spawnSync('chown', [`${runAs.uid}:${runAs.gid}`, socketDir]);
   // `top`: one figure per statement a client sends; `all`: the statements inside the functions too.
   const settings = { ...SETTINGS, 'pg_stat_statements.track': track, unix_socket_directories: socketDir };
-  // A cluster a killed run left running is stopped first (its port is unknown to us).
-  stopLeftover(bin, data, spawnOptions);
   const port = await freePort();
   const child: ChildProcess = spawn(
     path.join(bin, 'postgres'),
@@ -124,16 +126,21 @@ export async function startBenchPostgres(
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       await exited;
       clearTimeout(timer);
+      if (busy) await rm(CLUSTER_DIR, { recursive: true, force: true });
     },
   };
 }
 
-function stopLeftover(bin: string, data: string, spawnOptions: object): void {
-  if (!existsSync(path.join(data, 'postmaster.pid'))) return;
-  spawnSync(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop'], {
-    ...spawnOptions,
-    stdio: 'ignore',
-  });
+/** Whether a live postmaster holds `data` (its pid file names a running process). */
+function clusterInUse(data: string): boolean {
+  try {
+    const pid = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function waitConnectable(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
