@@ -35,6 +35,8 @@ export interface ShopDeps {
 
 export class ShopService {
   readonly #encoded = new Map<string, Buffer>();
+  /** The catalog version this node read last. */
+  #lastVersion = '0';
 
   constructor(private readonly deps: ShopDeps) {}
 
@@ -60,9 +62,19 @@ export class ShopService {
   async page(query: ShopQuery, language: Language): Promise<CachedPage> {
     const limit = query.limit ?? 20;
     const afterId = query.cursor ? decodeCursor<[number]>(query.cursor, ['i'])[0] : 0;
-    const version = (await this.deps.cache.get(CATALOG_VERSION_KEY)) ?? '0';
-    const key = `shop:page:v3:${version}:${language}:${limit}:${afterId}:${query.search === undefined ? '' : encodeURIComponent(query.search.toLowerCase())}`;
-    const cached = await this.deps.cache.get(key);
+    const search = query.search === undefined ? '' : encodeURIComponent(query.search.toLowerCase());
+    const keyOf = (version: string) => `shop:page:v3:${version}:${language}:${limit}:${afterId}:${search}`;
+    // The page is read beside the version, under the version last seen (one fence covers both reads):
+    // while the catalog does not change, that is the page; when it did, the page is read again.
+    const guess = this.#lastVersion;
+    const [read, guessed] = await Promise.all([
+      this.deps.cache.get(CATALOG_VERSION_KEY),
+      this.deps.cache.get(keyOf(guess)),
+    ]);
+    const version = read ?? '0';
+    this.#lastVersion = version;
+    const key = keyOf(version);
+    const cached = version === guess ? guessed : await this.deps.cache.get(key);
     // Stored as `<etag>\n<body>`: an ETag holds no newline, and splitting is cheaper than JSON.parse.
     const split = cached ? cached.indexOf('\n') : -1;
     if (cached && split > 0) {
