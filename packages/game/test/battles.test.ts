@@ -32,6 +32,7 @@ function battle(overrides: Partial<VerifiedBattle> & { id: string }): VerifiedBa
     seed: null,
     challengerClientSeed: null,
     opponentClientSeed: null,
+    baseStrength: 0,
     ratingChange: null,
     createdAt: '2026-11-30T12:00:00.000Z',
     expiresAt: '2026-11-30T12:01:00.000Z',
@@ -113,6 +114,7 @@ describe('a battle from one side', () => {
     challengerPower: 3,
     opponentPower: 1,
     winnerId: HER,
+    baseStrength: 0,
     ratingChange: 12,
     verified: true,
   });

@@ -98,6 +98,9 @@ export const en = {
       battle_payout: 'battle payout',
       battle_refund: 'battle refund',
       admin_grant: 'admin grant',
+      market_purchase: 'market purchase',
+      market_sale: 'market sale',
+      market_fee: 'market fee',
     },
   },
 

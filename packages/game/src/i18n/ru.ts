@@ -95,6 +95,9 @@ export const ru: Messages = {
       battle_payout: 'выигрыш в бою',
       battle_refund: 'возврат ставки',
       admin_grant: 'начисление',
+      market_purchase: 'покупка на рынке',
+      market_sale: 'продажа на рынке',
+      market_fee: 'комиссия рынка',
     },
   },
 
