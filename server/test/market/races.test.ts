@@ -172,18 +172,19 @@ describe.each(backends)('market: races (%s)', (backend) => {
           ),
       );
       for (const [i, listing] of listings.entries()) {
-        const mine = [...answers.slice(i * 3, i * 3 + 3), answers[listings.length * 3 + i]];
+        const moves = answers.slice(i * 3, i * 3 + 3);
+        const sale = answers[listings.length * 3 + i];
         const [row] = await f.sql<{ status: string }>('SELECT status FROM market_listings WHERE id = $1', [
           listing.id,
         ]);
         const status = row?.status ?? '?';
         outcomes.set(status, (outcomes.get(status) ?? 0) + 1);
         if (overdue) expect(status).toBe('expired');
-        expect(mine.slice(0, 3).filter((a) => a.status === 200)).toHaveLength(status === 'expired' ? 0 : 1);
-        for (const refused of mine.slice(0, 3).filter((a) => a.status !== 200)) {
+        expect(moves.filter((a) => a.status === 200)).toHaveLength(status === 'expired' ? 0 : 1);
+        for (const refused of moves.filter((a) => a.status !== 200)) {
           expect(refused.body.error?.code).toBe('LISTING_NOT_ACTIVE');
         }
-        expect([mine[3]?.status, mine[3]?.body.error?.code]).toEqual([409, 'NOT_OWNED']);
+        expect([sale?.status, sale?.body.error?.code]).toEqual([409, 'NOT_OWNED']);
         const holdersNow = (
           await Promise.all(
             [seller, ...buyers].map(async (p) => (await f.itemsOf(p)).includes(listing.itemId)),
