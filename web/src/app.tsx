@@ -159,14 +159,11 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
       }),
       live.on('battle.resolved', ({ battle }) => {
         setIncoming((list) => incomingAfterEvent(list, battle, me));
-        // Whoever is already looking at the battle (the one who accepted it) needs no notice.
+        // Both sides alike: the opponent who accepted is taken to the result by its accept, the
+        // challenger (whatever screen it waits on) by this event, as quick match takes both.
         if (isOn(routeRef.current, battle.id)) return;
-        const texts = webTextsRef.current;
-        setNotice({
-          text: texts.battle.resolvedToast(battle.winnerId === me),
-          tone: battle.winnerId === me ? 'good' : 'bad',
-          action: { label: texts.battle.viewResult, route: { name: 'battle', id: battle.id } },
-        });
+        setNotice(null);
+        navigate({ name: 'battle', id: battle.id });
       }),
       live.on('stopped', ({ reason }) => {
         if (reason === 'session-expired' && api.token !== null)

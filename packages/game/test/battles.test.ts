@@ -134,6 +134,14 @@ describe('a battle from one side', () => {
     });
   });
 
+  it('shows the odds the battle was fought with: (cp + B) / (cp + op + 2B), never 0 or 1 with B ≥ 1', () => {
+    const fought = { ...resolved, challengerPower: 0, opponentPower: 573, baseStrength: 50 };
+    expect(battleView(fought, HER).myOdds).toBeCloseTo(50 / 673, 12);
+    expect(battleView(fought, ME).myOdds).toBeCloseTo(623 / 673, 12);
+    // The same powers under the old rule (B = 0) were certain.
+    expect(battleView({ ...fought, baseStrength: 0 }, HER).myOdds).toBe(0);
+  });
+
   it('reads the winner side', () => {
     expect(battleView(resolved, HER)).toMatchObject({
       role: 'challenger',

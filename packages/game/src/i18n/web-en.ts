@@ -110,8 +110,6 @@ export const webEn = {
     secondsLeft: (seconds: number) => `${seconds} s left`,
     accept: 'Accept',
     decline: 'Decline',
-    resolvedToast: (won: boolean): string =>
-      won ? 'Victory! The battle is over.' : 'Defeat. The battle is over.',
     viewResult: 'View result',
     viewChallenge: 'View challenge',
     closedToast: (status: 'declined' | 'cancelled' | 'expired'): string =>

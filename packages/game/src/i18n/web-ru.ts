@@ -104,7 +104,6 @@ export const webRu: WebMessages = {
     secondsLeft: (seconds) => `осталось ${seconds} с`,
     accept: 'Принять',
     decline: 'Отклонить',
-    resolvedToast: (won) => (won ? 'Победа! Бой окончен.' : 'Поражение. Бой окончен.'),
     viewResult: 'Смотреть итог',
     viewChallenge: 'Смотреть вызов',
     closedToast: (status) =>
