@@ -29,6 +29,7 @@ export const webEn = {
     home: 'Bridge',
     shop: 'Shop',
     inventory: 'Inventory',
+    market: 'Market',
     history: 'History',
     lobby: 'Lobby',
     battles: 'Battles',

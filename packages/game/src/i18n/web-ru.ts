@@ -27,6 +27,7 @@ export const webRu: WebMessages = {
     home: 'Мостик',
     shop: 'Магазин',
     inventory: 'Инвентарь',
+    market: 'Рынок',
     history: 'История',
     lobby: 'Лобби',
     battles: 'Бои',
