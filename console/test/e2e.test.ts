@@ -146,7 +146,7 @@ describe.skipIf(!hasTmux())('console game end to end', () => {
     // Log out, log in again (nickname and password pasted in one go, each with its line break): the
     // same items and credits, plus a new login bonus, and a welcome back.
     await term.waitFor('Log out');
-    term.key('5');
+    term.key('0');
     await term.waitFor('You left the bridge');
     term.paste(`${nickname}\n${password}\n`);
     await term.waitFor(`Welcome back, ${nickname}!`);

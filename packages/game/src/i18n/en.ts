@@ -42,14 +42,15 @@ export const en = {
     items: 'Items',
     menu: [
       'Shop',
-      'Inventory (sell)',
+      'Inventory (sell, list)',
       'Transaction history',
+      'Market (other pilots)',
       'Refresh',
-      'Log out',
       'Lobby (online pilots)',
       'Quick match',
       'My battles',
       'Leaderboard',
+      'Log out',
       'Quit',
     ],
     keys: '↑↓ choose · Enter open · 1-9, 0 shortcut · Q quit',
@@ -77,7 +78,7 @@ export const en = {
     heading: 'Inventory',
     empty: 'Your hold is empty. Visit the shop!',
     columns: { name: 'Item', sellPrice: 'Sells for', power: 'Power' },
-    keys: '↑↓ move · PgUp/PgDn page · Enter sell · Esc back',
+    keys: '↑↓ move · PgUp/PgDn page · Enter sell · L list on the market · Esc back',
     confirm: (name: string, price: string, after: string) =>
       `Sell "${name}" for ${price} credits? Balance after: ${after} credits. [Y]es / [N]o`,
     sold: (name: string, amount: string) =>
@@ -253,8 +254,11 @@ export const en = {
     sold: (name: string, price: string) => `A pilot bought your "${name}" for ${price} credits.`,
     status: { active: 'on sale', sold: 'sold', cancelled: 'cancelled', expired: 'expired' },
     lowest: (price: string) => `market from ${price}`,
-    keys: '↑↓ move · Enter buy · / search · S order · M my listings · Esc back',
-    mineKeys: '↑↓ move · C cancel · Esc back',
+    keys: '↑↓ move · PgUp/PgDn page · type to search · Enter buy · Tab my listings · Esc back',
+    mineKeys: '↑↓ move · C cancel · Tab market · Esc back',
+    answerKeys: '[Y]es / [N]o',
+    pricePrompt: (name: string) => `Price for "${name}" in credits: `,
+    priceKeys: 'type the price · Enter list · Esc back',
   },
 
   cli: {
