@@ -90,7 +90,10 @@ describe.skipIf(!runnable)('the browser game in Chromium: the market between pil
   it("A's listings show it sold; B owns it", async () => {
     await nav(a.page, 'Market').click();
     const mine = a.page.getByRole('list', { name: 'My listings' });
-    await poll(() => mine.getByText('sold', { exact: true }).isVisible()).toBe(true);
+    await poll(() => mine.getByRole('listitem').filter({ hasText: 'Galaxy item 003' }).textContent()).toMatch(
+      /sold$/,
+    );
+    await check(world, a, '24-market-my-listings');
     await nav(b.page, 'Inventory').click();
     await b.page.getByRole('button', { name: 'Sell Galaxy item 003' }).waitFor();
   });
