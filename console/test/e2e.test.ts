@@ -160,7 +160,7 @@ describe.skipIf(!hasTmux())('console game end to end', () => {
 
     // The server dies mid-session: retrying status, then the choice; it comes back, retry carries on.
     await server.kill();
-    term.key('4');
+    term.key('5'); // Refresh
     await term.waitFor(/Cannot reach the galaxy — retrying \(\d\/5\)/);
     // The game keeps trying by itself for about 30 s, counting down to each attempt, before it asks.
     await term.waitFor(/Cannot reach the galaxy — trying again in \d+ s/, 30_000);
@@ -182,7 +182,7 @@ describe.skipIf(!hasTmux())('console game end to end', () => {
     const amnesiac = await GameServer.create(5, server.port);
     servers.push(amnesiac);
     await amnesiac.start();
-    term.key('4');
+    term.key('5'); // Refresh
     // On a loaded machine the first answers of a just-started server can outlast the client's retries;
     // then the outage choice shows, and a player presses R, as the test does.
     for (let attempt = 1; ; attempt++) {
