@@ -263,6 +263,12 @@ describe.each(backends)('market: rules (%s)', (backend) => {
     expect(new Set((ru.body.listings as Listing[]).map((l) => l.itemId))).toEqual(new Set([module.id]));
     const bad = await f.request('GET', reader, '/market/listings?cursor=WyJ4Il0');
     expect(bad.status).toBe(400);
+    // A cursor of the right shape whose instant does not exist is refused too (not a failed cast).
+    const month13 = Buffer.from(JSON.stringify(['2026-13-45T00:00:00.000Z', listings[0]?.id])).toString(
+      'base64url',
+    );
+    const impossible = await f.request('GET', reader, `/market/listings?sort=newest&cursor=${month13}`);
+    expect([impossible.status, impossible.body.error?.code]).toEqual([400, 'VALIDATION_ERROR']);
     // The shop shows each item's lowest market price.
     const shop = await f.request('GET', reader, '/shop/items?limit=100');
     const row = (shop.body.items as { id: number; lowestMarketPrice: number | null }[]).find(

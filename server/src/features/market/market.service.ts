@@ -47,6 +47,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const DIGITS = /^\d{1,16}$/;
 
+/** An ISO instant as mg_iso writes it, and a real one (2026-13-45 would fail the cast: a 500, not a 400). */
+function isInstant(text: string): boolean {
+  if (!ISO.test(text)) return false;
+  const at = new Date(text);
+  return !Number.isNaN(at.getTime()) && at.toISOString() === text;
+}
+
 export interface MarketDeps {
   wallet: KeyedMoves;
   database: Pick<Database, 'query'>;
@@ -124,7 +131,10 @@ export class MarketService {
     const sort = query.sort ?? 'price';
     const after =
       query.cursor === undefined ? null : decodeCursor<[string, string]>(query.cursor, ['s', 's']);
-    if (after && (!UUID.test(after[1]) || !(sort === 'price' ? DIGITS : ISO).test(after[0]))) {
+    if (
+      after &&
+      (!UUID.test(after[1]) || !(sort === 'price' ? DIGITS.test(after[0]) : isInstant(after[0])))
+    ) {
       throw new DomainError('VALIDATION_ERROR', 'Invalid cursor', [
         { field: 'querystring/cursor', message: 'not a cursor from this list' },
       ]);
