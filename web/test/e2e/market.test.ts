@@ -49,7 +49,7 @@ describe.skipIf(!runnable)('the browser game in Chromium: the market between pil
       .click();
     await poll(() => a.page.getByText('✓ Owned').isVisible()).toBe(true);
     await nav(a.page, 'Inventory').click();
-    await a.page.getByRole('button', { name: 'List Galaxy item 003 on the market' }).click();
+    await a.page.getByRole('button', { name: 'List on the market: Galaxy item 003' }).click();
     const dialog = a.page.getByRole('dialog', { name: 'List "Galaxy item 003" on the market' });
     await dialog.getByLabel('Price (credits)').fill('5');
     await check(world, a, '20-market-list');
@@ -59,6 +59,7 @@ describe.skipIf(!runnable)('the browser game in Chromium: the market between pil
     ).toBe(true);
     await poll(() => a.page.getByText('listed', { exact: true }).isVisible()).toBe(true);
     expect(await a.page.getByRole('button', { name: 'Sell Galaxy item 003' }).count()).toBe(0);
+    await check(world, a, '20-market-listed-in-inventory');
     creditsA = units(await headerCredits(a.page));
   });
 

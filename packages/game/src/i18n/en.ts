@@ -243,7 +243,8 @@ export const en = {
     cancelItem: (name: string) => `Cancel the listing of ${name}`,
     cancelled: (name: string) => `"${name}" is back in your inventory.`,
     list: 'List on the market',
-    listItem: (name: string) => `List ${name} on the market`,
+    // The visible label first: an accessible name must hold the button's text.
+    listItem: (name: string) => `List on the market: ${name}`,
     listTitle: (name: string) => `List "${name}" on the market`,
     priceLabel: 'Price (credits)',
     listConfirm: 'List it',

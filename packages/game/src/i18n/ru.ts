@@ -236,7 +236,7 @@ export const ru: Messages = {
     cancelItem: (name) => `Снять с продажи ${name}`,
     cancelled: (name) => `«${name}» снова в вашем инвентаре.`,
     list: 'Выставить на рынок',
-    listItem: (name) => `Выставить ${name} на рынок`,
+    listItem: (name) => `Выставить на рынок: ${name}`,
     listTitle: (name) => `Выставить «${name}» на рынок`,
     priceLabel: 'Цена (кредиты)',
     listConfirm: 'Выставить',
