@@ -4,7 +4,7 @@
  * through `GameContext`; the outage dialog takes the keyboard while it is shown.
  */
 import { LiveEvents, type RealtimeConnection } from '@metagameplay/client';
-import type { PrivatePlayer } from '@metagameplay/protocol';
+import { formatCredits, type PrivatePlayer } from '@metagameplay/protocol';
 import { useApp, useInput } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
@@ -33,6 +33,7 @@ import { InventoryScreen } from './screens/inventory-screen';
 import { LeaderboardScreen } from './screens/leaderboard-screen';
 import { LobbyScreen } from './screens/lobby-screen';
 import { LoginScreen } from './screens/login-screen';
+import { MarketScreen } from './screens/market-screen';
 import { QuickMatchScreen } from './screens/quick-match-screen';
 import { ResultScreen } from './screens/result-screen';
 import { ShopScreen } from './screens/shop-screen';
@@ -147,6 +148,10 @@ export function App({ api, t, subscribeRetry, serverUrl, openLive }: AppProps) {
       live.on('battle.resolved', ({ battle }) => {
         if (battle.challengerId === meId || battle.opponentId === meId) showResultRef.current(battle);
       }),
+      // A sale shows up live for the seller, whatever screen it is on.
+      live.on('market.sold', ({ listing }) =>
+        setLiveNotice(t.market.sold(listing.itemName, formatCredits(listing.price))),
+      ),
       live.on('status', ({ status }) => {
         if (status === 'reconnecting') setLiveNotice(t.battles.live.reconnecting);
       }),
@@ -272,6 +277,8 @@ export function App({ api, t, subscribeRetry, serverUrl, openLive }: AppProps) {
         <ShopScreen />
       ) : screen === 'inventory' ? (
         <InventoryScreen />
+      ) : screen === 'market' ? (
+        <MarketScreen />
       ) : screen === 'lobby' ? (
         <LobbyScreen />
       ) : screen === 'quickmatch' ? (

@@ -12,6 +12,7 @@ export type ScreenName =
   | 'home'
   | 'shop'
   | 'inventory'
+  | 'market'
   | 'history'
   | 'lobby'
   | 'quickmatch'

@@ -11,7 +11,7 @@ import {
   searchParam,
   signedCredits,
 } from '@metagameplay/game';
-import { menuKey } from '../src/logic/menu';
+import { MENU, menuKey } from '../src/logic/menu';
 
 describe('console config', () => {
   it('defaults to the local server in English', () => {
@@ -82,13 +82,17 @@ describe('small helpers', () => {
   });
 
   it('picks menu entries by arrow, digit and letter', () => {
-    expect(menuKey(0, '', { upArrow: true })).toEqual({ selected: 9, choose: null });
+    expect(menuKey(0, '', { upArrow: true })).toEqual({ selected: 10, choose: null });
     expect(menuKey(0, '2', {})).toEqual({ selected: 1, choose: 'inventory' });
     expect(menuKey(2, '', { return: true })).toEqual({ selected: 2, choose: 'history' });
     expect(menuKey(0, 'q', {}).choose).toBe('quit');
     expect(menuKey(0, '6', {}).choose).toBe('lobby');
     expect(menuKey(0, '9', {}).choose).toBe('leaderboard');
-    expect(menuKey(0, '0', {})).toEqual({ selected: 9, choose: 'quit' });
+    expect(menuKey(0, '0', {})).toEqual({ selected: 9, choose: 'logout' });
+    expect(menuKey(0, '4', {}).choose).toBe('market');
+    // Log out sits beside Quit, after the battle screens (not between Refresh and them).
+    expect(MENU.slice(-2)).toEqual(['logout', 'quit']);
+    expect(MENU.indexOf('refresh')).toBeLessThan(MENU.indexOf('lobby'));
     expect(menuKey(0, 'x', {}).choose).toBeNull();
   });
 

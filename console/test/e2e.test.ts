@@ -146,7 +146,7 @@ describe.skipIf(!hasTmux())('console game end to end', () => {
     // Log out, log in again (nickname and password pasted in one go, each with its line break): the
     // same items and credits, plus a new login bonus, and a welcome back.
     await term.waitFor('Log out');
-    term.key('5');
+    term.key('0');
     await term.waitFor('You left the bridge');
     term.paste(`${nickname}\n${password}\n`);
     await term.waitFor(`Welcome back, ${nickname}!`);
@@ -160,7 +160,7 @@ describe.skipIf(!hasTmux())('console game end to end', () => {
 
     // The server dies mid-session: retrying status, then the choice; it comes back, retry carries on.
     await server.kill();
-    term.key('4');
+    term.key('5'); // Refresh
     await term.waitFor(/Cannot reach the galaxy — retrying \(\d\/5\)/);
     // The game keeps trying by itself for about 30 s, counting down to each attempt, before it asks.
     await term.waitFor(/Cannot reach the galaxy — trying again in \d+ s/, 30_000);
@@ -182,7 +182,7 @@ describe.skipIf(!hasTmux())('console game end to end', () => {
     const amnesiac = await GameServer.create(5, server.port);
     servers.push(amnesiac);
     await amnesiac.start();
-    term.key('4');
+    term.key('5'); // Refresh
     // On a loaded machine the first answers of a just-started server can outlast the client's retries;
     // then the outage choice shows, and a player presses R, as the test does.
     for (let attempt = 1; ; attempt++) {

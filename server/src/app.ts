@@ -16,6 +16,7 @@ import type { AppContext } from './bootstrap';
 import { adminRoutes } from './features/admin/admin.routes';
 import { authRoutes } from './features/auth/auth.routes';
 import { battleRoutes } from './features/battles/battles.routes';
+import { marketRoutes } from './features/market/market.routes';
 import { matchmakingRoutes } from './features/battles/matchmaking.routes';
 import { opsRoutes } from './features/ops/ops.routes';
 import { playerRoutes } from './features/players/players.routes';
@@ -166,6 +167,7 @@ export async function buildApp(
       });
       await api.register(matchmakingRoutes, { auth: services.auth, matchmaking: services.matchmaking });
       await api.register(battleRoutes, { auth: services.auth, battles: services.battles });
+      await api.register(marketRoutes, { auth: services.auth, market: services.market });
       await api.register(adminRoutes, {
         auth: services.auth,
         players: services.players,

@@ -26,6 +26,7 @@ import { AdminService } from './features/admin/admin.service';
 import { AuthService, backfillNicknameSkeletons } from './features/auth/auth.service';
 import { BattleService } from './features/battles/battles.service';
 import { MatchmakingService } from './features/battles/matchmaking.service';
+import { MarketService } from './features/market/market.service';
 import { PlayerService } from './features/players/players.service';
 import { RealtimeGateway } from './features/realtime/gateway';
 import { LobbyService } from './features/realtime/lobby.service';
@@ -61,6 +62,7 @@ export interface Services {
   admin: AdminService;
   battles: BattleService;
   matchmaking: MatchmakingService;
+  market: MarketService;
   realtime: RealtimeGateway;
   lobby: LobbyService;
 }
@@ -191,6 +193,7 @@ export function wire(infra: Infrastructure, options: WireOptions = {}): AppConte
   });
   const lobby = new LobbyService({ presence, database });
   const battles = new BattleService({ wallet, database, presence, events, metrics, config, log });
+  const market = new MarketService({ wallet, database, events, config, log, catalog: shop });
   const matchmaking = new MatchmakingService({
     presence,
     matchQueue,
@@ -225,6 +228,13 @@ export function wire(infra: Infrastructure, options: WireOptions = {}): AppConte
         atStart: true,
         run: () => battles.sweep(),
       },
+      // At start too: items a crash left in escrow past their time go back after a restart.
+      {
+        name: 'market expiry sweep',
+        everyMs: config.marketSweepIntervalMs,
+        atStart: true,
+        run: () => market.sweep(),
+      },
       { name: 'quick match pass', everyMs: config.matchmakingIntervalMs, run: () => matchmaking.kick() },
       { name: 'websocket heartbeat', everyMs: config.wsHeartbeatMs, run: () => realtime.heartbeat() },
       // At start too: registers this node and sweeps nodes that died while none was running.
@@ -245,7 +255,7 @@ export function wire(infra: Infrastructure, options: WireOptions = {}): AppConte
 
   return {
     ...infra,
-    services: { wallet, auth, players, shop, admin, battles, matchmaking, realtime, lobby },
+    services: { wallet, auth, players, shop, admin, battles, matchmaking, market, realtime, lobby },
     jobs,
   };
 }

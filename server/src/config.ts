@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { DEFAULT_BATTLE_BASE_STRENGTH } from '@metagameplay/protocol';
 import type { RedisTarget } from './infra/redis';
 
 export interface Config {
@@ -26,6 +27,13 @@ export interface Config {
   moneyMovesInFlightMax: number;
   sessionTtlHours: number;
   battleChallengeTtlSeconds: number;
+  /** BATTLE_BASE_STRENGTH: every pilot's strength besides its items (B), fixed on each new battle. */
+  battleBaseStrength: number;
+  /** MARKET_FEE_PERCENT: what the market keeps of a sale's price (rounded down), the economy's sink. */
+  marketFeePercent: number;
+  /** MARKET_LISTING_TTL_SECONDS: how long a listing stays on sale before its item goes back. */
+  marketListingTtlSeconds: number;
+  marketSweepIntervalMs: number;
   /** WebSocket: time to authenticate by message, ping interval, send-buffer bound (see features/realtime). */
   wsAuthTimeoutMs: number;
   wsHeartbeatMs: number;
@@ -216,6 +224,11 @@ export function parseConfig(env: Env): Config {
     moneyMovesInFlightMax: integer(env, 'MONEY_MOVES_IN_FLIGHT_MAX', 4, 1, 1000),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 24, 1, 8760),
     battleChallengeTtlSeconds: integer(env, 'BATTLE_CHALLENGE_TTL_SECONDS', 60, 5, 86_400),
+    // At least 1: with B = 0 a pilot of power 0 would lose every battle for certain.
+    battleBaseStrength: integer(env, 'BATTLE_BASE_STRENGTH', DEFAULT_BATTLE_BASE_STRENGTH, 1, 1_000_000),
+    marketFeePercent: integer(env, 'MARKET_FEE_PERCENT', 5, 0, 100),
+    marketListingTtlSeconds: integer(env, 'MARKET_LISTING_TTL_SECONDS', 259_200, 1, 31_536_000),
+    marketSweepIntervalMs: integer(env, 'MARKET_SWEEP_INTERVAL_MS', 5_000, 50, 3_600_000),
     wsAuthTimeoutMs: integer(env, 'WS_AUTH_TIMEOUT_MS', 5_000, 50, 60_000),
     wsHeartbeatMs: integer(env, 'WS_HEARTBEAT_MS', 10_000, 50, 60_000),
     wsMaxBufferedBytes: integer(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),

@@ -301,7 +301,7 @@ describe.each(backends)('API contract on %s', (backend) => {
       expect(dup.status).toBe(409);
 
       const before = await call(server, 'GET', api(`/shop/items?search=${encodeURIComponent(name)}`));
-      expect(before.body.items).toEqual([{ id, name, price: 99_999, power: 500 }]);
+      expect(before.body.items).toEqual([{ id, name, price: 99_999, power: 500, lowestMarketPrice: null }]);
       const patched = await call(server, 'PATCH', api(`/admin/items/${id}`), {
         token: boss.token,
         body: { price: 88_888 },

@@ -12,7 +12,7 @@ import {
   RequestGate,
   webMessages,
 } from '@metagameplay/game';
-import type { PrivatePlayer, SessionResponse } from '@metagameplay/protocol';
+import { formatCredits, type PrivatePlayer, type SessionResponse } from '@metagameplay/protocol';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ChallengeToasts } from './components/challenge-toasts';
 import { Header } from './components/header';
@@ -30,6 +30,7 @@ import { InventoryScreen } from './screens/inventory-screen';
 import { LeaderboardScreen } from './screens/leaderboard-screen';
 import { LobbyScreen } from './screens/lobby-screen';
 import { LoginScreen } from './screens/login-screen';
+import { MarketScreen } from './screens/market-screen';
 import { ShopScreen } from './screens/shop-screen';
 import type { TokenStore } from './token-store';
 
@@ -142,6 +143,13 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
         setIncoming(incomingFromHello(hello.pendingChallenges, me));
       }),
       live.on('balance', ({ balance }) => updatePlayer({ balance })),
+      // A sale shows up live for the seller, whatever screen it is on.
+      live.on('market.sold', ({ listing }) =>
+        setNotice({
+          text: textsRef.current.market.sold(listing.itemName, formatCredits(listing.price)),
+          tone: 'good',
+        }),
+      ),
       live.on('battle.challenge', ({ battle }) =>
         setIncoming((list) => incomingAfterEvent(list, battle, me)),
       ),
@@ -159,14 +167,11 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
       }),
       live.on('battle.resolved', ({ battle }) => {
         setIncoming((list) => incomingAfterEvent(list, battle, me));
-        // Whoever is already looking at the battle (the one who accepted it) needs no notice.
+        // Both sides alike: the opponent who accepted is taken to the result by its accept, the
+        // challenger (whatever screen it waits on) by this event, as quick match takes both.
         if (isOn(routeRef.current, battle.id)) return;
-        const texts = webTextsRef.current;
-        setNotice({
-          text: texts.battle.resolvedToast(battle.winnerId === me),
-          tone: battle.winnerId === me ? 'good' : 'bad',
-          action: { label: texts.battle.viewResult, route: { name: 'battle', id: battle.id } },
-        });
+        setNotice(null);
+        navigate({ name: 'battle', id: battle.id });
       }),
       live.on('stopped', ({ reason }) => {
         if (reason === 'session-expired' && api.token !== null)
@@ -245,6 +250,8 @@ function CurrentScreen({ route }: { route: Route }) {
       return <ShopScreen />;
     case 'inventory':
       return <InventoryScreen />;
+    case 'market':
+      return <MarketScreen />;
     case 'history':
       return <HistoryScreen />;
     case 'lobby':

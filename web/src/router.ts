@@ -8,13 +8,14 @@ export type Route =
   | { name: 'home' }
   | { name: 'shop' }
   | { name: 'inventory' }
+  | { name: 'market' }
   | { name: 'history' }
   | { name: 'lobby' }
   | { name: 'battles' }
   | { name: 'battle'; id: string }
   | { name: 'leaderboard' };
 
-const SIMPLE = ['shop', 'inventory', 'history', 'lobby', 'battles', 'leaderboard'] as const;
+const SIMPLE = ['shop', 'inventory', 'market', 'history', 'lobby', 'battles', 'leaderboard'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseRoute(pathname: string): Route {

@@ -27,6 +27,7 @@ function incoming(id: string, seconds: number): CheckedBattle {
     seed: null,
     challengerClientSeed: 'x',
     opponentClientSeed: null,
+    baseStrength: 0,
     ratingChange: null,
     createdAt: new Date(NOW).toISOString(),
     expiresAt: new Date(NOW + seconds * 1000).toISOString(),

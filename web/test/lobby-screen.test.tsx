@@ -29,6 +29,7 @@ function resolvedBattle(): CheckedBattle {
     seed: 'b'.repeat(64),
     challengerClientSeed: null,
     opponentClientSeed: null,
+    baseStrength: 0,
     ratingChange: 16,
     createdAt: '2026-12-01T00:00:00.000Z',
     expiresAt: '2026-12-01T00:01:00.000Z',

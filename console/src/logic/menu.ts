@@ -3,19 +3,26 @@ import type { ScreenName } from '../game-context';
 
 export type MenuEntry = Exclude<ScreenName, 'login' | 'home'> | 'refresh' | 'logout' | 'quit';
 
-/** In the order of `t.home.menu`. */
+/** In the order of `t.home.menu`; Log out sits beside Quit, after the game's own screens. */
 export const MENU: readonly MenuEntry[] = [
   'shop',
   'inventory',
   'history',
+  'market',
   'refresh',
-  'logout',
   'lobby',
   'quickmatch',
   'battles',
   'leaderboard',
+  'logout',
   'quit',
 ];
+
+/** The key that picks an entry, as the menu shows it: 1-9, then 0 for the tenth, Q for Quit. */
+export function menuShortcut(index: number): string {
+  if (MENU[index] === 'quit') return 'Q';
+  return index < 9 ? String(index + 1) : index === 9 ? '0' : '';
+}
 
 export type MenuKey = { upArrow?: boolean; downArrow?: boolean; return?: boolean; escape?: boolean };
 

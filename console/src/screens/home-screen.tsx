@@ -6,7 +6,7 @@ import { Frame, type Notice } from '../components/frame';
 import { useGame } from '../game-context';
 import { useRefState } from '../hooks/use-ref-state';
 import { failureMessage } from '@metagameplay/game';
-import { MENU, menuKey } from '../logic/menu';
+import { MENU, menuKey, menuShortcut } from '../logic/menu';
 
 export function HomeScreen() {
   const game = useGame();
@@ -77,7 +77,7 @@ export function HomeScreen() {
         <Box marginTop={1} flexDirection="column">
           {MENU.map((entry, index) => (
             <Text key={entry} inverse={index === selected} color={index === selected ? 'cyan' : undefined}>
-              {`${index === selected ? '›' : ' '} ${index + 1}. ${t.home.menu[index] ?? entry}`}
+              {`${index === selected ? '›' : ' '} ${menuShortcut(index)}. ${t.home.menu[index] ?? entry}`}
             </Text>
           ))}
         </Box>

@@ -1,8 +1,13 @@
-/** The inventory: owned items page by page; selling one is confirmed with the balance after it. */
+/**
+ * The inventory: owned items page by page; selling one is confirmed with the balance after it; L lists the
+ * one under the cursor on the market at a typed price (it then shows as listed: in escrow, not sellable).
+ */
 import { formatCredits, type OwnedItem, type SellResponse } from '@metagameplay/protocol';
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useState } from 'react';
 import { Frame, type Notice, useListRows } from '../components/frame';
+import { StakeField } from '../components/stake-field';
+import { stakeFieldKey } from '../logic/stake-input';
 import { PagedRows } from '../components/paged-rows';
 import { Row } from '../components/table';
 import { useGame } from '../game-context';
@@ -10,6 +15,7 @@ import { useListBrowser } from '../hooks/use-list-browser';
 import { useRefState } from '../hooks/use-ref-state';
 import { useTrade } from '../hooks/use-trade';
 import { failureMessage, handleTradeListKey, sellOutcome, sellQuestion } from '@metagameplay/game';
+import { parseCredits } from '@metagameplay/protocol';
 
 export function InventoryScreen() {
   const game = useGame();
@@ -18,6 +24,9 @@ export function InventoryScreen() {
   const pageSize = useListRows(13);
   const [confirming, setConfirming, confirmingRef] = useRefState<OwnedItem | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
+  // Listing on the market: the item and the price typed so far.
+  const [pricing, setPricing, pricingRef] = useRefState<{ item: OwnedItem; text: string } | null>(null);
+  const [, setListing, listingRef] = useRefState(false);
   const fail = (error: unknown): void => setNotice({ text: failureMessage(t, error), tone: 'bad' });
 
   const list = useListBrowser<OwnedItem>(
@@ -38,8 +47,39 @@ export function InventoryScreen() {
     list,
   });
 
+  async function putOnMarket(item: OwnedItem, price: number): Promise<void> {
+    setListing(true);
+    const outcome = await game.gate.run(() => api.createListing(item.id, price));
+    setListing(false);
+    if (outcome.ok) {
+      setNotice({ text: t.market.listed(item.name, formatCredits(price)), tone: 'good' });
+      const player = game.session?.player;
+      if (player) game.updatePlayer({ power: player.power - item.power, itemCount: player.itemCount - 1 });
+    } else if (!outcome.handled) fail(outcome.error);
+    list.reload();
+  }
+
   useInput(
     (input, key) => {
+      if (listingRef.current) return;
+      const typing = pricingRef.current;
+      if (typing !== null) {
+        if (key.escape) return setPricing(null);
+        const field = stakeFieldKey(typing.text, input, key);
+        if (!field.submit) return setPricing({ ...typing, text: field.text });
+        const price = parseCredits(field.text.trim());
+        if (price === null || price < 1) return setNotice({ text: t.market.badPrice, tone: 'bad' });
+        setPricing(null);
+        return void putOnMarket(typing.item, price);
+      }
+      if (input.toLowerCase() === 'l' || input === 'д') {
+        const item = list.selected();
+        if (item && item.listingId === undefined) {
+          setNotice(null);
+          setPricing({ item, text: '' });
+        } else if (item) setNotice({ text: t.errors.alreadyListed, tone: 'bad' });
+        return;
+      }
       const shared = handleTradeListKey(input, key, {
         busy: selling.busy(),
         asked: confirmingRef.current,
@@ -50,6 +90,7 @@ export function InventoryScreen() {
       if (shared) return;
       if (key.return || input.toLowerCase() === 's') {
         const item = list.selected();
+        if (item?.listingId !== undefined) return setNotice({ text: t.errors.alreadyListed, tone: 'bad' });
         if (item) {
           setNotice(null);
           setConfirming(item);
@@ -65,10 +106,15 @@ export function InventoryScreen() {
   return (
     <Frame
       heading={t.inventory.heading}
-      keys={t.inventory.keys}
+      keys={pricing ? t.market.priceKeys : t.inventory.keys}
       notice={confirming ? { text: sellQuestion(t, confirming, balance), tone: 'info' } : notice}
     >
-      <Box justifyContent="flex-end">
+      <Box justifyContent="space-between">
+        {pricing ? (
+          <StakeField label={t.market.pricePrompt(pricing.item.name)} value={pricing.text} editing />
+        ) : (
+          <Text> </Text>
+        )}
         <Text>{t.shop.balance(formatCredits(balance))}</Text>
       </Box>
       <Row
@@ -88,7 +134,7 @@ export function InventoryScreen() {
             key={item.id}
             selected={index === state.selected}
             columns={[
-              { text: item.name },
+              { text: item.listingId === undefined ? item.name : `${item.name} (${t.market.listedBadge})` },
               { text: formatCredits(item.sellPrice), width: 16, color: 'yellow' },
               { text: String(item.power), width: 8 },
             ]}

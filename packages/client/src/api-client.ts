@@ -14,8 +14,12 @@ import type {
   BattleResponse,
   BuyBody,
   BuyResponse,
+  BuyListingResponse,
   Credentials,
   LeaderboardPage,
+  ListingPage,
+  ListingResponse,
+  MyListings,
   LobbyPage,
   MatchmakingQueued,
   OwnedItemPage,
@@ -36,6 +40,7 @@ import type {
   BuyOptions,
   CheckedBattlePage,
   CheckedBattleResponse,
+  MarketQuery,
   MoneyMoveOptions,
   PageQuery,
   ShopQuery,
@@ -189,6 +194,57 @@ export class ApiClient {
       method: 'POST',
       path: `${API}/shop/items/${segment(itemId)}/buy`,
       body,
+      retry: 'idempotent',
+      idempotencyKey: options.idempotencyKey ?? this.makeIdempotencyKey(),
+    });
+  }
+
+  // --- the market between players (API.md "Market between players") --------------------------------
+
+  /** Active listings, cheapest (default) or newest first; `itemId` and `search` narrow them. */
+  async marketListings(query: MarketQuery = {}): Promise<ListingPage> {
+    return this.get(`${API}/market/listings`, {
+      limit: query.limit,
+      cursor: query.cursor,
+      itemId: query.itemId,
+      search: query.search,
+      sort: query.sort,
+    });
+  }
+
+  async myListings(): Promise<MyListings> {
+    return this.get(`${API}/market/listings/mine`);
+  }
+
+  /** Puts an owned item on sale; it is held in escrow until sold, cancelled or expired. */
+  async createListing(
+    itemId: number,
+    price: number,
+    options: MoneyMoveOptions = {},
+  ): Promise<ListingResponse> {
+    return this.call({
+      method: 'POST',
+      path: `${API}/market/listings`,
+      body: { itemId, price },
+      retry: 'idempotent',
+      idempotencyKey: options.idempotencyKey ?? this.makeIdempotencyKey(),
+    });
+  }
+
+  async cancelListing(listingId: string, options: MoneyMoveOptions = {}): Promise<ListingResponse> {
+    return this.call({
+      method: 'DELETE',
+      path: `${API}/market/listings/${segment(listingId)}`,
+      retry: 'idempotent',
+      idempotencyKey: options.idempotencyKey ?? this.makeIdempotencyKey(),
+    });
+  }
+
+  async buyListing(listingId: string, options: BuyOptions = {}): Promise<BuyListingResponse> {
+    return this.call({
+      method: 'POST',
+      path: `${API}/market/listings/${segment(listingId)}/buy`,
+      body: options.expectedPrice === undefined ? {} : { expectedPrice: options.expectedPrice },
       retry: 'idempotent',
       idempotencyKey: options.idempotencyKey ?? this.makeIdempotencyKey(),
     });

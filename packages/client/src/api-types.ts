@@ -38,6 +38,12 @@ export interface ShopQuery extends PageQuery {
   search?: string;
 }
 
+export interface MarketQuery extends PageQuery {
+  itemId?: number;
+  search?: string;
+  sort?: 'price' | 'newest';
+}
+
 export interface MoneyMoveOptions {
   /** Reuse a key to make a repeat of an earlier call (e.g. after a crash) safe; default: a fresh one. */
   idempotencyKey?: string;

@@ -1,5 +1,11 @@
 /** The events a live connection emits, with their payloads: what the games subscribe to. */
-import type { BalanceMessage, ErrorMessage, PresenceMessage, PrivatePlayer } from '@metagameplay/protocol';
+import type {
+  BalanceMessage,
+  ErrorMessage,
+  Listing,
+  PresenceMessage,
+  PrivatePlayer,
+} from '@metagameplay/protocol';
 import type { Static } from 'typebox';
 import type { CheckedBattle } from './checked-battle';
 
@@ -22,6 +28,8 @@ export interface RealtimeEventMap {
   'battle.resolved': { battle: CheckedBattle };
   'battle.cancelled': { battle: CheckedBattle };
   balance: Omit<Static<typeof BalanceMessage>, 'type'>;
+  /** One of the pilot's market listings was bought by another pilot. */
+  'market.sold': { listing: Listing };
   /** An `error` frame from the server (a refused message, or the reason before a close). */
   error: Omit<Static<typeof ErrorMessage>, 'type'>;
   /** A resolved battle that `verifyBattle` refutes (it also arrives as usual, with `verified: false`). */
@@ -43,6 +51,7 @@ const EVERY_EVENT: { readonly [E in RealtimeEvent]: null } = {
   'battle.resolved': null,
   'battle.cancelled': null,
   balance: null,
+  'market.sold': null,
   error: null,
   unverified: null,
   invalid: null,

@@ -179,6 +179,9 @@ export class RealtimeConnection {
       case 'balance':
         this.emit('balance', { balance: message.balance });
         return;
+      case 'market.sold':
+        this.emit('market.sold', { listing: message.listing });
+        return;
       case 'error':
         this.emit('error', { code: message.code, message: message.message });
         return;

@@ -3,7 +3,11 @@
  * only, so their logic runs against a fake in unit tests; the real client satisfies it structurally.
  */
 import type {
+  BuyListingResponse,
   BuyResponse,
+  ListingPage,
+  ListingResponse,
+  MyListings,
   LeaderboardPage,
   LobbyPage,
   MatchmakingQueued,
@@ -34,6 +38,21 @@ export interface GameApi {
   shopItems(query?: PageParams & { search?: string }): Promise<ShopPage>;
   buy(itemId: number, options?: { expectedPrice?: number; idempotencyKey?: string }): Promise<BuyResponse>;
   player(id: string): Promise<PublicPlayer>;
+  // the market between players
+  marketListings(
+    query?: PageParams & { itemId?: number; search?: string; sort?: 'price' | 'newest' },
+  ): Promise<ListingPage>;
+  myListings(): Promise<MyListings>;
+  createListing(
+    itemId: number,
+    price: number,
+    options?: { idempotencyKey?: string },
+  ): Promise<ListingResponse>;
+  cancelListing(listingId: string, options?: { idempotencyKey?: string }): Promise<ListingResponse>;
+  buyListing(
+    listingId: string,
+    options?: { expectedPrice?: number; idempotencyKey?: string },
+  ): Promise<BuyListingResponse>;
   // battles: every battle comes back re-checked with verifyBattle
   challenge(
     opponentId: string,

@@ -32,6 +32,7 @@ function battle(overrides: Partial<VerifiedBattle> & { id: string }): VerifiedBa
     seed: null,
     challengerClientSeed: null,
     opponentClientSeed: null,
+    baseStrength: 0,
     ratingChange: null,
     createdAt: '2026-11-30T12:00:00.000Z',
     expiresAt: '2026-11-30T12:01:00.000Z',
@@ -113,6 +114,7 @@ describe('a battle from one side', () => {
     challengerPower: 3,
     opponentPower: 1,
     winnerId: HER,
+    baseStrength: 0,
     ratingChange: 12,
     verified: true,
   });
@@ -130,6 +132,14 @@ describe('a battle from one side', () => {
       creditsDelta: -500,
       verified: true,
     });
+  });
+
+  it('shows the odds the battle was fought with: (cp + B) / (cp + op + 2B), never 0 or 1 with B ≥ 1', () => {
+    const fought = { ...resolved, challengerPower: 0, opponentPower: 573, baseStrength: 50 };
+    expect(battleView(fought, HER).myOdds).toBeCloseTo(50 / 673, 12);
+    expect(battleView(fought, ME).myOdds).toBeCloseTo(623 / 673, 12);
+    // The same powers under the old rule (B = 0) were certain.
+    expect(battleView({ ...fought, baseStrength: 0 }, HER).myOdds).toBe(0);
   });
 
   it('reads the winner side', () => {

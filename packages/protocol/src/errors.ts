@@ -31,6 +31,9 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  OWN_LISTING: 'OWN_LISTING',
+  LISTING_NOT_ACTIVE: 'LISTING_NOT_ACTIVE',
+  TOO_MANY_LISTINGS: 'TOO_MANY_LISTINGS',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -66,4 +69,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
+  OWN_LISTING: 409,
+  LISTING_NOT_ACTIVE: 409,
+  TOO_MANY_LISTINGS: 409,
 };

@@ -10,6 +10,7 @@
 import { type Static, Type } from 'typebox';
 import { Battle } from './schemas/battles';
 import { Money, Uuid } from './schemas/common';
+import { Listing } from './schemas/market';
 
 export const BusEvents = {
   /** The catalog changed (admin write): nodes drop their cached shop pages. */
@@ -24,6 +25,8 @@ export const BusEvents = {
   'battle.cancelled': Type.Object({ battle: Battle }),
   /** A player's balance after a money move. */
   balance: Type.Object({ playerId: Uuid, balance: Money }),
+  /** A listing was bought; for its seller. */
+  'market.sold': Type.Object({ playerId: Uuid, listing: Listing }),
   /** A player came online or went offline (the presence registry saw its first socket / its last go). */
   presence: Type.Object({ playerId: Uuid, online: Type.Boolean() }),
 } as const;

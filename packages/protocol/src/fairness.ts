@@ -11,9 +11,12 @@
  * 2. `digest = HMAC-SHA256(key = seed bytes, message = UTF-8 of "<battleId>:<challengerClientSeed>:<opponentClientSeed>")`.
  * 3. `n` = the first 52 bits of the digest (big-endian: bytes 0..5 and the high half of byte 6), and
  *    `roll = n / 2^52`, uniform in [0, 1).
- * 4. With the powers at accept time `cp` (challenger) and `op` (opponent), the challenger wins iff
- *    `roll < cp / (cp + op)`, computed exactly in integers as `n · (cp + op) < cp · 2^52`; when both
- *    powers are 0 the chance is one half (`n < 2^51`).
+ * 4. With the powers at accept time `cp` (challenger) and `op` (opponent) and the battle's base strength
+ *    `B` (every pilot's strength besides its items, stored on the battle as `baseStrength`), the
+ *    challenger wins iff `roll < (cp + B) / (cp + op + 2B)`, computed exactly in integers as
+ *    `n · (cp + op + 2B) < (cp + B) · 2^52`; when `cp + op + 2B` is 0 the chance is one half
+ *    (`n < 2^51`). With `B ≥ 1` no battle is certain either way. Battles resolved before the base
+ *    strength existed carry `B = 0`: the same formula is then exactly the old rule `cp / (cp + op)`.
  * A server that changed the seed after the challenge would break step 1 (the hash was published first);
  * the client seeds keep it from choosing a seed that favours anyone in advance.
  *
@@ -34,15 +37,20 @@ export interface BattleOutcomeInput {
   opponentClientSeed: string | null;
   challengerPower: number;
   opponentPower: number;
+  /** The base strength `B` the battle was fought with (0: the rule before it existed). */
+  baseStrength?: number;
 }
 
 export interface BattleOutcome {
   challengerWins: boolean;
   /** The uniform draw in [0, 1). */
   roll: number;
-  /** The challenger's chance of winning, cp / (cp + op), or one half when both powers are 0. */
+  /** The challenger's chance of winning, (cp + B) / (cp + op + 2B), or one half when that is 0 / 0. */
   challengerWinChance: number;
 }
+
+/** BATTLE_BASE_STRENGTH's default: a pilot of power 0 against the whole catalog (573) keeps about 7 %. */
+export const DEFAULT_BATTLE_BASE_STRENGTH = 50;
 
 const SEED_PATTERN = /^[0-9a-f]{64}$/;
 const TWO_POW_52 = 2n ** 52n;
@@ -70,10 +78,14 @@ export function battleMessage(
   return `${battleId}:${challengerClientSeed ?? ''}:${opponentClientSeed ?? ''}`;
 }
 
-/** The challenger's chance of winning: cp / (cp + op), one half when both are 0. */
-export function challengerWinChance(challengerPower: number, opponentPower: number): number {
-  const total = challengerPower + opponentPower;
-  return total === 0 ? 0.5 : challengerPower / total;
+/** The challenger's chance of winning: (cp + B) / (cp + op + 2B), one half when that is 0 / 0. */
+export function challengerWinChance(
+  challengerPower: number,
+  opponentPower: number,
+  baseStrength = 0,
+): number {
+  const total = challengerPower + opponentPower + 2 * baseStrength;
+  return total === 0 ? 0.5 : (challengerPower + baseStrength) / total;
 }
 
 /** The first 52 bits of the digest, big-endian. */
@@ -87,16 +99,18 @@ function first52Bits(digest: Uint8Array): bigint {
 export function battleOutcome(input: BattleOutcomeInput): BattleOutcome {
   checkPower(input.challengerPower, 'challengerPower');
   checkPower(input.opponentPower, 'opponentPower');
+  const base = input.baseStrength ?? 0;
+  checkPower(base, 'baseStrength');
   const key = seedBytes(input.seed);
   const message = battleMessage(input.battleId, input.challengerClientSeed, input.opponentClientSeed);
   const n = first52Bits(hmac(sha256, key, utf8ToBytes(message)));
-  let cp = BigInt(input.challengerPower);
-  let op = BigInt(input.opponentPower);
+  let cp = BigInt(input.challengerPower) + BigInt(base);
+  let op = BigInt(input.opponentPower) + BigInt(base);
   if (cp === 0n && op === 0n) cp = op = 1n;
   return {
     challengerWins: n * (cp + op) < cp * TWO_POW_52,
     roll: Number(n) / 2 ** 52,
-    challengerWinChance: challengerWinChance(input.challengerPower, input.opponentPower),
+    challengerWinChance: challengerWinChance(input.challengerPower, input.opponentPower, base),
   };
 }
 
@@ -124,6 +138,8 @@ export function verifyBattle(battle: Battle): BattleVerification {
       opponentClientSeed: battle.opponentClientSeed,
       challengerPower,
       opponentPower,
+      // The rule the battle was resolved under (0 for battles older than the base strength).
+      baseStrength: battle.baseStrength,
     });
   } catch {
     return { ok: false, reason: 'bad_seed' };

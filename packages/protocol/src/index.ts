@@ -9,6 +9,7 @@ export * from './schemas/admin';
 export * from './schemas/auth';
 export * from './schemas/battles';
 export * from './schemas/common';
+export * from './schemas/market';
 export * from './schemas/ops';
 export * from './schemas/player';
 export * from './schemas/shop';

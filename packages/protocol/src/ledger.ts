@@ -10,6 +10,9 @@ export const LEDGER_TYPES = [
   'battle_payout',
   'battle_refund',
   'admin_grant',
+  'market_purchase',
+  'market_sale',
+  'market_fee',
 ] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
 

@@ -9,6 +9,7 @@ import { type Static, type TSchema, Type } from 'typebox';
 import { ErrorCode } from './errors';
 import { Battle } from './schemas/battles';
 import { Money, Uuid } from './schemas/common';
+import { Listing } from './schemas/market';
 import { PrivatePlayer } from './schemas/player';
 
 const message = <T extends string, P extends Record<string, TSchema>>(type: T, fields: P) =>
@@ -43,6 +44,8 @@ export const BattleResolvedMessage = message('battle.resolved', { battle: Battle
 export const BattleCancelledMessage = message('battle.cancelled', { battle: Battle });
 /** The player's balance changed (any money move: purchase, sale, stake, payout, refund, grant, bonus). */
 export const BalanceMessage = message('balance', { balance: Money });
+/** One of the player's listings was bought by another pilot (the seller's `balance` follows). */
+export const MarketSoldMessage = message('market.sold', { listing: Listing });
 export const PongMessage = message('pong', {});
 /** A refused message, or the reason just before the server closes the socket. */
 export const ErrorMessage = message('error', {
@@ -57,6 +60,7 @@ export const ServerMessage = Type.Union([
   BattleResolvedMessage,
   BattleCancelledMessage,
   BalanceMessage,
+  MarketSoldMessage,
   PongMessage,
   ErrorMessage,
 ]);

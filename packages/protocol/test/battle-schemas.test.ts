@@ -24,6 +24,7 @@ const pending: Battle = {
   seed: null,
   challengerClientSeed: 'abc',
   opponentClientSeed: null,
+  baseStrength: 0,
   ratingChange: null,
   createdAt: '2026-11-30T00:00:00.000Z',
   expiresAt: '2026-11-30T00:01:00.000Z',

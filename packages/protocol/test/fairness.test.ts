@@ -55,6 +55,7 @@ function resolvedBattle(i: number, cp: number, op: number, cs: string | null, os
     seed,
     challengerClientSeed: cs,
     opponentClientSeed: os,
+    baseStrength: 0,
     ratingChange: 16,
     createdAt: '2026-11-30T00:00:00.000Z',
     expiresAt: '2026-11-30T00:01:00.000Z',

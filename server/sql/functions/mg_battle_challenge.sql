@@ -1,9 +1,10 @@
 -- A challenge: the challenger's stake goes into escrow; the battle waits for the opponent until it expires.
 -- Whether the opponent is online is the caller's knowledge (Presence lives in Redis), passed in so that a
--- replayed key still answers what it answered first.
+-- replayed key still answers what it answered first. The base strength (BATTLE_BASE_STRENGTH) is fixed on
+-- the battle now, so the rule it is fought and verified under is known from the challenge on.
 CREATE OR REPLACE FUNCTION mg_battle_challenge(p_challenger uuid, p_opponent uuid, p_stake bigint,
   p_client_seed text, p_seed text, p_opponent_online boolean, p_ttl_seconds int, p_max_pending int,
-  p_key text, p_fingerprint text,
+  p_key text, p_fingerprint text, p_base_strength int,
   OUT o_kind text, OUT o_status int, OUT o_outcome text, OUT o_battle json, OUT o_balances json,
   OUT o_expired json)
 LANGUAGE plpgsql AS $$
@@ -47,9 +48,10 @@ BEGIN
     o_status := 409;
     o_outcome := json_build_object('code', 'INSUFFICIENT_FUNDS', 'balance', v_balance, 'required', p_stake)::text;
   ELSE
-    INSERT INTO battles (challenger_id, opponent_id, stake, seed, seed_hash, challenger_client_seed, expires_at)
+    INSERT INTO battles (challenger_id, opponent_id, stake, seed, seed_hash, challenger_client_seed, expires_at,
+                         base_strength)
     VALUES (p_challenger, p_opponent, p_stake, p_seed, encode(sha256(decode(p_seed, 'hex')), 'hex'),
-            p_client_seed, now() + make_interval(secs => p_ttl_seconds))
+            p_client_seed, now() + make_interval(secs => p_ttl_seconds), p_base_strength)
     RETURNING * INTO b;
     IF p_stake > 0 THEN
       v_balance := mg_battle_hold(b.id, p_challenger, p_stake);

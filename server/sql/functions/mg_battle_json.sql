@@ -7,7 +7,7 @@ LANGUAGE sql STABLE AS $$
     'challengerPower', b.challenger_power, 'opponentPower', b.opponent_power,
     'seedHash', b.seed_hash, 'seed', CASE WHEN b.status = 'resolved' THEN b.seed END,
     'challengerClientSeed', b.challenger_client_seed, 'opponentClientSeed', b.opponent_client_seed,
-    'ratingChange', b.rating_change,
+    'baseStrength', b.base_strength, 'ratingChange', b.rating_change,
     'createdAt', mg_iso(b.created_at), 'expiresAt', mg_iso(b.expires_at),
     'resolvedAt', CASE WHEN b.resolved_at IS NULL THEN NULL ELSE mg_iso(b.resolved_at) END)
 $$;

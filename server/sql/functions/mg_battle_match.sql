@@ -1,6 +1,7 @@
 -- Quick match: a battle between two matched players, both stakes held and resolved in one go, exactly as
 -- an accepted challenge (no client seeds: neither side sent one).
 CREATE OR REPLACE FUNCTION mg_battle_match(p_challenger uuid, p_opponent uuid, p_stake bigint, p_seed text,
+  p_base_strength int,
   OUT o_status int, OUT o_outcome text, OUT o_battle json, OUT o_balances json)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -24,8 +25,9 @@ BEGIN
     o_outcome := json_build_object('code', 'BALANCE_LIMIT', 'balance', GREATEST(v_cb, v_ob) - p_stake,
                                    'amount', 2 * p_stake)::text;
   ELSE
-    INSERT INTO battles (challenger_id, opponent_id, stake, seed, seed_hash, expires_at)
-    VALUES (p_challenger, p_opponent, p_stake, p_seed, encode(sha256(decode(p_seed, 'hex')), 'hex'), now())
+    INSERT INTO battles (challenger_id, opponent_id, stake, seed, seed_hash, expires_at, base_strength)
+    VALUES (p_challenger, p_opponent, p_stake, p_seed, encode(sha256(decode(p_seed, 'hex')), 'hex'), now(),
+            p_base_strength)
     RETURNING * INTO b;
     IF p_stake > 0 THEN
       v_cb := mg_battle_hold(b.id, p_challenger, p_stake);

@@ -18,7 +18,8 @@ BEGIN
   SELECT * INTO b FROM battles WHERE id = p_battle;
   v_cp := mg_power(b.challenger_id);
   v_op := mg_power(b.opponent_id);
-  v_challenger_wins := mg_challenger_wins(b.seed, b.id, b.challenger_client_seed, b.opponent_client_seed, v_cp, v_op);
+  v_challenger_wins := mg_challenger_wins(b.seed, b.id, b.challenger_client_seed, b.opponent_client_seed, v_cp, v_op,
+                                         b.base_strength);
   SELECT rating INTO v_rc FROM players WHERE id = b.challenger_id;
   SELECT rating INTO v_ro FROM players WHERE id = b.opponent_id;
   -- The challenger's expected score; the winner gains K·(1 − its expected score), the loser loses as much.

@@ -21,7 +21,8 @@ BEGIN
   IF NOT FOUND THEN
     o_status := 404;
     o_outcome := json_build_object('code', 'ITEM_NOT_FOUND', 'itemId', p_item)::text;
-  ELSIF EXISTS (SELECT 1 FROM inventory WHERE player_id = p_player AND item_id = p_item) THEN
+  ELSIF EXISTS (SELECT 1 FROM inventory WHERE player_id = p_player AND item_id = p_item)
+     OR EXISTS (SELECT 1 FROM market_listings WHERE seller_id = p_player AND item_id = p_item AND status = 'active') THEN
     o_status := 409;
     o_outcome := json_build_object('code', 'ALREADY_OWNED', 'name', v_name)::text;
   ELSIF p_expected IS NOT NULL AND p_expected <> v_price THEN

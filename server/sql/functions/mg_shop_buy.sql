@@ -34,7 +34,10 @@ BEGIN
       UPDATE players SET balance = balance - o_price, updated_at = now()
       WHERE id = p_player AND balance >= o_price
       RETURNING balance INTO o_balance;
-      IF FOUND THEN
+      -- Under the row lock: an item the player has on the market counts as owned (it comes back to the
+      -- inventory when the listing ends).
+      IF FOUND AND NOT EXISTS (SELECT 1 FROM market_listings
+                               WHERE seller_id = p_player AND item_id = p_item AND status = 'active') THEN
         INSERT INTO inventory (player_id, item_id) VALUES (p_player, p_item)
         ON CONFLICT DO NOTHING RETURNING acquired_at INTO o_at;
         IF FOUND THEN
@@ -43,8 +46,11 @@ BEGIN
           o_status := 200;
           EXIT;
         END IF;
+      END IF;
+      IF o_balance IS NOT NULL THEN
         -- Owned already: the debit is given back (same transaction, so no one ever saw it).
         UPDATE players SET balance = balance + o_price WHERE id = p_player;
+        o_balance := NULL;
       END IF;
     END LOOP;
   END IF;
@@ -54,7 +60,8 @@ BEGIN
     IF o_price IS NULL THEN
       o_status := 404;
       o_code := 'ITEM_NOT_FOUND';
-    ELSIF EXISTS (SELECT 1 FROM inventory WHERE player_id = p_player AND item_id = p_item) THEN
+    ELSIF EXISTS (SELECT 1 FROM inventory WHERE player_id = p_player AND item_id = p_item)
+       OR EXISTS (SELECT 1 FROM market_listings WHERE seller_id = p_player AND item_id = p_item AND status = 'active') THEN
       o_status := 409;
       o_code := 'ALREADY_OWNED';
     ELSIF p_expected IS NOT NULL AND p_expected <> o_price THEN

@@ -3,7 +3,7 @@
  * `npm run db:generate`, reviewed and committed. The database enforces every invariant it can: balances
  * never negative, one item of a kind per player, ledger rows tied to their player.
  */
-import { BATTLE_STATUSES, LEDGER_TYPES, MAX_MONEY, ROLES } from '@metagameplay/protocol';
+import { BATTLE_STATUSES, LEDGER_TYPES, LISTING_STATUSES, MAX_MONEY, ROLES } from '@metagameplay/protocol';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -101,6 +101,8 @@ export const ledger = pgTable(
     balanceAfter: money('balance_after').notNull(),
     itemId: integer('item_id').references(() => items.id),
     battleId: uuid('battle_id'),
+    /** The market listing a market_purchase, market_sale or market_fee row belongs to. */
+    listingId: uuid('listing_id'),
     note: text('note'),
     createdAt: createdAt(),
   },
@@ -178,12 +180,19 @@ export const battles = pgTable(
     challengerClientSeed: text('challenger_client_seed'),
     opponentClientSeed: text('opponent_client_seed'),
     ratingChange: integer('rating_change'),
+    /**
+     * The base strength B the battle is fought with (BATTLE_BASE_STRENGTH when it was created): the
+     * challenger wins with chance (cp + B) / (cp + op + 2B). 0 on battles older than the rule, which
+     * verify under the old cp / (cp + op).
+     */
+    baseStrength: integer('base_strength').notNull().default(0),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true, precision: 3 }),
   },
   (t) => [
     check('battles_two_players', sql`${t.challengerId} <> ${t.opponentId}`),
+    check('battles_base_strength_non_negative', sql`${t.baseStrength} >= 0`),
     check('battles_stake_range', sql`${t.stake} >= 0 AND ${t.stake} <= ${sql.raw(String(MAX_MONEY))}`),
     check(
       'battles_status_valid',
@@ -201,5 +210,60 @@ export const battles = pgTable(
     index('battles_opponent_idx').on(t.opponentId, t.createdAt.desc(), t.id.desc()),
     // The expiry sweep reads the due pending battles in expiry order.
     index('battles_pending_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/**
+ * Market listings (API.md "Market between players"). Every change of a row is made by the market's SQL
+ * functions (mg_market_*) in the transaction that moves the item and the money. While a listing is
+ * `active` it holds the item in escrow: the seller's inventory row is gone (so the shop will not buy it
+ * back and it cannot be listed twice) and comes back on cancel or expiry; a sale gives it to the buyer.
+ * `fee` is what the sale took out of the economy (MARKET_FEE_PERCENT of the price, rounded down), set
+ * when sold; the audit checks it against the sale's ledger rows.
+ */
+export const marketListings = pgTable(
+  'market_listings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sellerId: uuid('seller_id')
+      .notNull()
+      .references(() => players.id, { onDelete: 'cascade' }),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => items.id),
+    price: money('price').notNull(),
+    status: text('status', { enum: LISTING_STATUSES }).notNull().default('active'),
+    buyerId: uuid('buyer_id').references(() => players.id, { onDelete: 'set null' }),
+    fee: money('fee'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true, precision: 3 }),
+  },
+  (t) => [
+    check(
+      'market_listings_price_range',
+      sql`${t.price} >= 1 AND ${t.price} <= ${sql.raw(String(MAX_MONEY))}`,
+    ),
+    check(
+      'market_listings_status_valid',
+      sql`${t.status} in (${sql.raw(LISTING_STATUSES.map((s) => `'${s}'`).join(', '))})`,
+    ),
+    check('market_listings_fee_range', sql`${t.fee} IS NULL OR (${t.fee} >= 0 AND ${t.fee} <= ${t.price})`),
+    check('market_listings_sold_complete', sql`(${t.status} = 'sold') = (${t.fee} IS NOT NULL)`),
+    // One active listing per (seller, item): an item cannot be listed twice, whatever races.
+    uniqueIndex('market_listings_one_active_per_item')
+      .on(t.sellerId, t.itemId)
+      .where(sql`${t.status} = 'active'`),
+    // Browsing: the active listings by price or by age, of all items or of one.
+    index('market_listings_active_price_idx').on(t.price, t.id).where(sql`${t.status} = 'active'`),
+    index('market_listings_active_newest_idx')
+      .on(t.createdAt.desc(), t.id.desc())
+      .where(sql`${t.status} = 'active'`),
+    index('market_listings_active_item_price_idx')
+      .on(t.itemId, t.price, t.id)
+      .where(sql`${t.status} = 'active'`),
+    index('market_listings_seller_idx').on(t.sellerId, t.createdAt.desc(), t.id.desc()),
+    // The expiry sweep reads the due active listings in expiry order.
+    index('market_listings_active_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'active'`),
   ],
 );

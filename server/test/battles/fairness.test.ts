@@ -1,6 +1,6 @@
 /**
  * Battles over real HTTP and WebSockets on every backend: fairness: the database's outcome function over
- * 20,000 seeds, re-checked by verifyBattle.
+ * 20,000 seeds under the rule of battles older than the base strength (B = 0), re-checked by verifyBattle.
  */
 import { randomUUID } from 'node:crypto';
 import { type Battle, seedHashOf, verifyBattle } from '@metagameplay/protocol';
@@ -17,7 +17,7 @@ describe.each(backends)('battles: fairness (%s)', (backend) => {
     const [challengerId, opponentId] = [randomUUID(), randomUUID()];
     // The server's own outcome function (the one every resolution calls) on n fresh seeds and ids.
     const rows = await sql<{ id: string; seed: string; cs: string; os: string; wins: boolean }>(
-      `SELECT id, seed, cs, os, mg_challenger_wins(seed, id, cs, os, 1, 3) AS wins
+      `SELECT id, seed, cs, os, mg_challenger_wins(seed, id, cs, os, 1, 3, 0) AS wins
        FROM (SELECT gen_random_uuid() AS id, encode(sha256(convert_to(gen_random_uuid()::text, 'UTF8')), 'hex') AS seed,
                     'c' || g AS cs, CASE WHEN g % 2 = 0 THEN 'o' || g END AS os
              FROM generate_series(1, $1) g) s`,
@@ -39,6 +39,7 @@ describe.each(backends)('battles: fairness (%s)', (backend) => {
         seed: row.seed,
         challengerClientSeed: row.cs,
         opponentClientSeed: row.os,
+        baseStrength: 0,
         ratingChange: 16,
         createdAt: new Date().toISOString(),
         expiresAt: new Date().toISOString(),

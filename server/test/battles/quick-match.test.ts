@@ -62,10 +62,11 @@ describe.each(backends)('battles: quick-match (%s)', (backend) => {
       );
       expect(bought.statusCode, bought.body).toBe(200);
     }
-    // mg_battle_match, as quick match calls it: 400 battles, 100 per statement.
+    // mg_battle_match, as quick match calls it (B = 0 here, so the powers alone set the odds checked
+    // below; base-strength.property.test.ts checks B): 400 battles, 100 per statement.
     for (let i = 0; i < 4; i++) {
       await sql(
-        `SELECT count(mg_battle_match($1, $2, 0, encode(sha256(convert_to(gen_random_uuid()::text, 'UTF8')), 'hex')))
+        `SELECT count(mg_battle_match($1, $2, 0, encode(sha256(convert_to(gen_random_uuid()::text, 'UTF8')), 'hex'), 0))
          FROM generate_series(1, 100)`,
         [weak.player.id, strong.player.id],
       );

@@ -62,7 +62,7 @@ describe.skipIf(!redisServerInstalled)('two nodes: local-copies', () => {
     const generation = (await redisEntries(redis.url, `${prefix}cache-gen`)).get(`${prefix}cache-gen`);
     const versionKey = `${prefix}c:${generation}:catalog:version`;
     const version = (await redisEntries(redis.url, versionKey)).get(versionKey) ?? '0';
-    const pages = await redisEntries(redis.url, `${prefix}c:${generation}:shop:page:v3:${version}:en:100:0:`);
+    const pages = await redisEntries(redis.url, `${prefix}c:${generation}:shop:page:v4:${version}:en:100:0:`);
     expect(pages.size).toBe(1);
     const [pageKey, stored] = [...pages][0]!;
     const split = (stored ?? '').indexOf('\n');

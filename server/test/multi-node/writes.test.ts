@@ -118,6 +118,7 @@ describe.skipIf(!redisServerInstalled)('two nodes: writes', () => {
         name,
         price: 12_345,
         power: 7,
+        lowestMarketPrice: null,
       });
       expect((await call(writer, 'DELETE', api(`/admin/items/${id}`), { token: boss.token })).status).toBe(
         204,

@@ -27,6 +27,7 @@ function fakeBattle(challengerId: string, opponentId: string, padding = 0): Batt
     seed: null,
     challengerClientSeed: padding > 0 ? 'x'.repeat(Math.min(64, padding)) : null,
     opponentClientSeed: null,
+    baseStrength: 0,
     ratingChange: null,
     createdAt: new Date().toISOString(),
     expiresAt: new Date(Date.now() + 60_000).toISOString(),

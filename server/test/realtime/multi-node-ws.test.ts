@@ -25,6 +25,7 @@ function pendingBattle(challengerId: string, opponentId: string): Battle {
     seed: null,
     challengerClientSeed: null,
     opponentClientSeed: null,
+    baseStrength: 0,
     ratingChange: null,
     createdAt: new Date().toISOString(),
     expiresAt: new Date(Date.now() + 60_000).toISOString(),

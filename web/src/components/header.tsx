@@ -10,6 +10,7 @@ export function Header(props: { onLang: (lang: Lang) => void; onLogout: () => vo
     { route: { name: 'home' }, label: w.nav.home },
     { route: { name: 'shop' }, label: w.nav.shop },
     { route: { name: 'inventory' }, label: w.nav.inventory },
+    { route: { name: 'market' }, label: w.nav.market },
     { route: { name: 'history' }, label: w.nav.history },
     { route: { name: 'lobby' }, label: w.nav.lobby },
     { route: { name: 'battles' }, label: w.nav.battles },

@@ -110,6 +110,11 @@ export function ShopScreen() {
               <span className="item-price">
                 <span className="sr-only">{t.shop.columns.price}: </span>
                 {t.credits(formatCredits(item.price))}
+                {item.lowestMarketPrice != null && (
+                  <small className="market-price">
+                    {t.market.lowest(formatCredits(item.lowestMarketPrice))}
+                  </small>
+                )}
               </span>
               <span className="item-action">
                 {mine ? (

@@ -29,6 +29,7 @@ export const webEn = {
     home: 'Bridge',
     shop: 'Shop',
     inventory: 'Inventory',
+    market: 'Market',
     history: 'History',
     lobby: 'Lobby',
     battles: 'Battles',
@@ -110,8 +111,6 @@ export const webEn = {
     secondsLeft: (seconds: number) => `${seconds} s left`,
     accept: 'Accept',
     decline: 'Decline',
-    resolvedToast: (won: boolean): string =>
-      won ? 'Victory! The battle is over.' : 'Defeat. The battle is over.',
     viewResult: 'View result',
     viewChallenge: 'View challenge',
     closedToast: (status: 'declined' | 'cancelled' | 'expired'): string =>

@@ -27,6 +27,7 @@ export const webRu: WebMessages = {
     home: 'Мостик',
     shop: 'Магазин',
     inventory: 'Инвентарь',
+    market: 'Рынок',
     history: 'История',
     lobby: 'Лобби',
     battles: 'Бои',
@@ -104,7 +105,6 @@ export const webRu: WebMessages = {
     secondsLeft: (seconds) => `осталось ${seconds} с`,
     accept: 'Принять',
     decline: 'Отклонить',
-    resolvedToast: (won) => (won ? 'Победа! Бой окончен.' : 'Поражение. Бой окончен.'),
     viewResult: 'Смотреть итог',
     viewChallenge: 'Смотреть вызов',
     closedToast: (status) =>

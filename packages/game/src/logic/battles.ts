@@ -94,8 +94,8 @@ export function battleView(battle: VerifiedBattle, meId: string): BattleView {
   const myOdds =
     resolved && battle.challengerPower !== null && battle.opponentPower !== null
       ? amChallenger
-        ? challengerWinChance(battle.challengerPower, battle.opponentPower)
-        : 1 - challengerWinChance(battle.challengerPower, battle.opponentPower)
+        ? challengerWinChance(battle.challengerPower, battle.opponentPower, battle.baseStrength)
+        : 1 - challengerWinChance(battle.challengerPower, battle.opponentPower, battle.baseStrength)
       : null;
   const ratingDelta =
     won === null || battle.ratingChange === null ? null : won ? battle.ratingChange : -battle.ratingChange;

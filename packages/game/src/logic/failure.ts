@@ -74,7 +74,15 @@ export function failureMessage(t: Messages, error: unknown): string {
       return price !== null ? t.errors.priceChanged(formatCredits(price)) : t.errors.priceChangedPlain;
     }
     case 'NOT_OWNED':
-      return t.errors.notOwned;
+      return (api.details as { listed?: unknown } | undefined)?.listed === true
+        ? t.errors.alreadyListed
+        : t.errors.notOwned;
+    case 'OWN_LISTING':
+      return t.errors.ownListing;
+    case 'LISTING_NOT_ACTIVE':
+      return t.errors.listingNotActive;
+    case 'TOO_MANY_LISTINGS':
+      return t.errors.tooManyListings;
     case 'ITEM_NOT_FOUND':
       return t.errors.itemNotFound;
     case 'INVALID_CREDENTIALS':

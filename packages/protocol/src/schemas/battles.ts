@@ -50,6 +50,12 @@ export const Battle = Type.Object({
   }),
   challengerClientSeed: Type.Union([ClientSeed, Type.Null()]),
   opponentClientSeed: Type.Union([ClientSeed, Type.Null()]),
+  baseStrength: Type.Integer({
+    minimum: 0,
+    description:
+      "Every pilot's strength besides its items in this battle (B): the challenger wins with chance " +
+      '(cp + B) / (cp + op + 2B). Fixed when the battle is created; 0 for battles older than the rule.',
+  }),
   ratingChange: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
     description: 'Rating points moved from the loser to the winner (Elo, K = 32); null unless resolved',
   }),

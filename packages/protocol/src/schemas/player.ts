@@ -47,6 +47,13 @@ export const OwnedItem = Type.Object(
     sellPrice: Money,
     power: Type.Integer({ minimum: 0 }),
     acquiredAt: Timestamp,
+    listingId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'Present while the item is listed on the market (held in escrow: not sellable to the shop)',
+      }),
+    ),
   },
   { title: 'OwnedItem', description: "An item in a player's inventory" },
 );
@@ -69,6 +76,7 @@ export const Transaction = Type.Object(
     itemId: Type.Union([ItemId, Type.Null()]),
     itemName: Type.Union([Type.String(), Type.Null()], { description: 'The item bought or sold, if any' }),
     battleId: Type.Union([Uuid, Type.Null()]),
+    listingId: Type.Union([Uuid, Type.Null()], { description: 'The market listing of a market_* row' }),
     note: Type.Optional(
       Type.Union([Type.String(), Type.Null()], { description: 'Why an admin granted credits (admin_grant)' }),
     ),

@@ -8,6 +8,11 @@ export const ShopItem = Type.Object(
     name: Type.String(),
     price: Money,
     power: Type.Integer({ minimum: 0 }),
+    lowestMarketPrice: Type.Optional(
+      Type.Union([Money, Type.Null()], {
+        description: 'The cheapest active market listing of the item, null when none (catalog pages)',
+      }),
+    ),
   },
   { title: 'Item', description: 'A catalog item' },
 );

@@ -5,7 +5,7 @@
  * Idempotency-Key claimed inside. Reads show a battle by the database's own mg_battle_json, so a read and a
  * move's answer cannot differ.
  */
-import type { Battle } from '@metagameplay/protocol';
+import { type Battle, DEFAULT_BATTLE_BASE_STRENGTH } from '@metagameplay/protocol';
 import type { Database } from '../../db/client';
 
 /** A database that runs named prepared statements (all these need). */
@@ -31,13 +31,15 @@ export function battleChallenge(
     opponentOnline: boolean;
     ttlSeconds: number;
     maxPending: number;
+    /** B of the new battle; BATTLE_BASE_STRENGTH's default when not given (tools without a config). */
+    baseStrength?: number;
   } & KeyArgs,
 ): Promise<BattleMoveRow> {
   return callMoneyFunction(
     database,
     'battles_challenge',
     `SELECT o_kind, o_status, o_outcome, o_battle, o_balances, o_expired
-     FROM mg_battle_challenge($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+     FROM mg_battle_challenge($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
     [
       args.challengerId,
       args.opponentId,
@@ -49,6 +51,7 @@ export function battleChallenge(
       args.maxPending,
       args.key,
       args.fingerprint,
+      args.baseStrength ?? DEFAULT_BATTLE_BASE_STRENGTH,
     ],
   );
 }
@@ -80,14 +83,14 @@ export function battleEnd(
 /** Quick match: a battle held and resolved at once; no Idempotency-Key (the server starts it). */
 export function battleMatch(
   database: Queryable,
-  args: { challengerId: string; opponentId: string; stake: number; seed: string },
+  args: { challengerId: string; opponentId: string; stake: number; seed: string; baseStrength: number },
 ): Promise<BattleMoveRow> {
   return callMoneyFunction(
     database,
     'battles_match',
     `SELECT 'done' AS o_kind, o_status, o_outcome, o_battle, o_balances
-     FROM mg_battle_match($1, $2, $3, $4)`,
-    [args.challengerId, args.opponentId, args.stake, args.seed],
+     FROM mg_battle_match($1, $2, $3, $4, $5)`,
+    [args.challengerId, args.opponentId, args.stake, args.seed, args.baseStrength],
   );
 }
 

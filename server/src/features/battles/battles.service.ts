@@ -72,7 +72,7 @@ export interface BattleDeps {
   presence: Pick<Presence, 'isOnline'>;
   events: Pick<Events, 'publish'>;
   metrics: Pick<Metrics, 'battles'>;
-  config: Pick<Config, 'battleChallengeTtlSeconds'>;
+  config: Pick<Config, 'battleChallengeTtlSeconds' | 'battleBaseStrength'>;
   log: Pick<FastifyBaseLogger, 'warn'>;
 }
 
@@ -100,6 +100,7 @@ export class BattleService implements MatchResolver, PendingChallenges {
         opponentOnline,
         ttlSeconds: this.deps.config.battleChallengeTtlSeconds,
         maxPending: MAX_PENDING_CHALLENGES,
+        baseStrength: this.deps.config.battleBaseStrength,
         ...keyArgs,
       }),
     );
@@ -142,7 +143,13 @@ export class BattleService implements MatchResolver, PendingChallenges {
    */
   async resolveMatched(challengerId: string, opponentId: string, stake: number): Promise<Battle> {
     const seed = randomBytes(32).toString('hex');
-    const row = await battleMatch(this.deps.database, { challengerId, opponentId, stake, seed });
+    const row = await battleMatch(this.deps.database, {
+      challengerId,
+      opponentId,
+      stake,
+      seed,
+      baseStrength: this.deps.config.battleBaseStrength,
+    });
     const answer = this.#announce(this.#battleAnswer(answerOf(row), row));
     if (answer.statusCode !== 200 || !answer.battle) {
       const { error } = JSON.parse(answer.body) as {

@@ -69,11 +69,15 @@ export interface OwnedItemRow {
   sellPrice: number;
   power: number;
   acquiredAt: Date;
+  /** The active market listing holding the item in escrow, when it is listed. */
+  listingId: string | null;
 }
 
 /**
  * The player's items by item id, after `afterId` (served by the inventory primary key). The sell price
- * comes from mg_sell_price, the function the sale itself pays by (drizzle/0004_wallet_moves.sql).
+ * comes from mg_sell_price, the function the sale itself pays by (drizzle/0004_wallet_moves.sql). Items
+ * in escrow on the market (out of the inventory while listed) are shown too, with their listing, read by
+ * market_listings_one_active_per_item: a player holds an item either in its inventory or in one listing.
  */
 export async function listOwnedItems(
   database: Pick<Database, 'query'>,
@@ -90,13 +94,18 @@ export async function listOwnedItems(
     sell_price: number | string;
     power: number;
     acquired_at: string | Date;
+    listing_id: string | null;
   }>({
     name: 'players_items',
     text: `SELECT i.id, COALESCE(i.names ->> $3, i.name) AS name, i.price,
-                  mg_sell_price(i.price, $4::int) AS sell_price, i.power, inv.acquired_at
-           FROM inventory inv JOIN items i ON i.id = inv.item_id
-           WHERE inv.player_id = $1 AND inv.item_id > $2
-           ORDER BY inv.item_id
+                  mg_sell_price(i.price, $4::int) AS sell_price, i.power, o.acquired_at, o.listing_id
+           FROM ((SELECT item_id, acquired_at, NULL::uuid AS listing_id FROM inventory
+                  WHERE player_id = $1 AND item_id > $2 ORDER BY item_id LIMIT $5)
+                 UNION ALL
+                 (SELECT item_id, created_at, id FROM market_listings
+                  WHERE seller_id = $1 AND status = 'active' AND item_id > $2 ORDER BY item_id LIMIT $5)) o
+           JOIN items i ON i.id = o.item_id
+           ORDER BY o.item_id
            LIMIT $5`,
     values: [playerId, afterId, language, sellPercent, limit],
   });
@@ -107,6 +116,7 @@ export async function listOwnedItems(
     sellPrice: Number(r.sell_price),
     power: r.power,
     acquiredAt: new Date(r.acquired_at),
+    listingId: r.listing_id,
   }));
 }
 
@@ -118,6 +128,7 @@ export interface LedgerRow {
   itemId: number | null;
   itemName: string | null;
   battleId: string | null;
+  listingId: string | null;
   note: string | null;
   createdAt: Date;
 }
@@ -132,7 +143,7 @@ export async function listLedger(
 ): Promise<LedgerRow[]> {
   const result = await db.execute(sql`
     SELECT l.id, l.type, l.amount, l.balance_after, l.item_id,
-           COALESCE(i.names ->> ${language}, i.name) AS item_name, l.battle_id, l.note, l.created_at
+           COALESCE(i.names ->> ${language}, i.name) AS item_name, l.battle_id, l.listing_id, l.note, l.created_at
     FROM ledger l
     LEFT JOIN items i ON i.id = l.item_id
     WHERE l.player_id = ${playerId} ${beforeId === null ? sql`` : sql`AND l.id < ${beforeId}`}
@@ -150,6 +161,7 @@ export async function listLedger(
     item_id: number | null;
     item_name: string | null;
     battle_id: string | null;
+    listing_id: string | null;
     note: string | null;
     created_at: string | Date;
   }>(result).map((r) => ({
@@ -160,6 +172,7 @@ export async function listLedger(
     itemId: r.item_id,
     itemName: r.item_name,
     battleId: r.battle_id,
+    listingId: r.listing_id,
     note: r.note,
     createdAt: new Date(r.created_at),
   }));

@@ -85,6 +85,7 @@ export class PlayerService {
         sellPrice: r.sellPrice,
         power: r.power,
         acquiredAt: r.acquiredAt.toISOString(),
+        ...(r.listingId ? { listingId: r.listingId } : {}),
       })),
       nextCursor,
     };
@@ -105,6 +106,7 @@ export class PlayerService {
           itemId: r.itemId,
           itemName: r.itemName,
           battleId: r.battleId,
+          listingId: r.listingId,
           note: r.note,
           createdAt: r.createdAt.toISOString(),
         }),

@@ -1,5 +1,5 @@
 /**
- * Bus fan-out: every node hears every battle, balance, presence and session event (typed and checked by
+ * Bus fan-out: every node hears every battle, balance, market, presence and session event (typed and checked by
  * infra/events.ts) and forwards it to the sockets it holds for the players the event names, so an event
  * published on any node reaches a player whichever node holds its sockets.
  */
@@ -23,6 +23,9 @@ export function subscribeFanOut(events: Pick<Events, 'subscribe'>, to: FanOutTar
     ),
     events.subscribe('balance', ({ playerId, balance }) =>
       to.sendTo([playerId], { type: 'balance', balance }),
+    ),
+    events.subscribe('market.sold', ({ playerId, listing }) =>
+      to.sendTo([playerId], { type: 'market.sold', listing }),
     ),
     events.subscribe('presence', ({ playerId, online }) =>
       to.broadcast({ type: 'presence', playerId, online }, playerId),

@@ -11,6 +11,15 @@ export interface ItemRow {
   power: number;
 }
 
+/** A catalog page's row: the item and its cheapest active market listing (market_listings_active_item_price_idx). */
+export interface CatalogRow extends ItemRow {
+  lowestMarketPrice: number | string | null;
+}
+
+// Qualified by hand: drizzle writes a select's own columns unqualified, and "id" would be the listing's.
+const lowestMarketPrice = sql<number | string | null>`(SELECT min(m.price) FROM market_listings m
+  WHERE m.item_id = "items"."id" AND m.status = 'active' AND m.expires_at > now())`;
+
 const itemColumns = { id: items.id, name: items.name, price: items.price, power: items.power };
 
 /** The item's name in `language`, or its catalog name when it has none in that language. */
@@ -27,7 +36,7 @@ export function escapeLike(text: string): string {
 export async function listActiveItems(
   db: Executor,
   query: { afterId: number; limit: number; search?: string; language: string },
-): Promise<ItemRow[]> {
+): Promise<CatalogRow[]> {
   const conditions = [eq(items.active, true), gt(items.id, query.afterId)];
   if (query.search) {
     // Every language is searched: a Russian player may type an English name and the other way round.
@@ -37,7 +46,7 @@ export async function listActiveItems(
     );
   }
   return db
-    .select(localColumns(query.language))
+    .select({ ...localColumns(query.language), lowestMarketPrice })
     .from(items)
     .where(and(...conditions))
     .orderBy(asc(items.id))

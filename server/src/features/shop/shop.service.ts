@@ -2,7 +2,8 @@
  * The shop: catalog pages (cached per catalog version, with ETags); purchases and sales are the wallet's.
  * Catalog pages are public and identical for everyone, so the serialized page is cached under a key that
  * holds the catalog version; any catalog change bumps the version, which orphans every old page at once
- * (on every node sharing the cache). Balances are never cached.
+ * (on every node sharing the cache). Pages show each item's lowest market price, so the market bumps the
+ * version too after a listing changes (MarketService). Balances are never cached.
  */
 import { createHash } from 'node:crypto';
 import type { Language, ShopItem, ShopQuery } from '@metagameplay/protocol';
@@ -13,7 +14,7 @@ import type { Metrics } from '../../infra/metrics';
 import { decodeCursor, pageOf } from '../../lib/cursor';
 import { DomainError } from '../../lib/domain-error';
 import type { CatalogEntry } from './catalog-file';
-import { findItem, listActiveItems, upsertCatalog } from './shop.repository';
+import { type CatalogRow, findItem, type ItemRow, listActiveItems, upsertCatalog } from './shop.repository';
 
 export interface CachedPage {
   /** The JSON answer as UTF-8 bytes, ready for the socket. */
@@ -63,7 +64,7 @@ export class ShopService {
     const limit = query.limit ?? 20;
     const afterId = query.cursor ? decodeCursor<[number]>(query.cursor, ['i'])[0] : 0;
     const search = query.search === undefined ? '' : encodeURIComponent(query.search.toLowerCase());
-    const keyOf = (version: string) => `shop:page:v3:${version}:${language}:${limit}:${afterId}:${search}`;
+    const keyOf = (version: string) => `shop:page:v4:${version}:${language}:${limit}:${afterId}:${search}`;
     // The page is read beside the version, under the version last seen (one fence covers both reads):
     // while the catalog does not change, that is the page; when it did, the page is read again.
     const guess = this.#lastVersion;
@@ -117,8 +118,12 @@ export class ShopService {
   }
 }
 
-function toShopItem(row: { id: number; name: string; price: number; power: number }): ShopItem {
-  return { id: row.id, name: row.name, price: row.price, power: row.power };
+function toShopItem(row: ItemRow & Partial<Pick<CatalogRow, 'lowestMarketPrice'>>): ShopItem {
+  const item: ShopItem = { id: row.id, name: row.name, price: row.price, power: row.power };
+  if (row.lowestMarketPrice !== undefined) {
+    item.lowestMarketPrice = row.lowestMarketPrice === null ? null : Number(row.lowestMarketPrice);
+  }
+  return item;
 }
 
 export function itemNotFound(id: number): DomainError {

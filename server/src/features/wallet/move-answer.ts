@@ -128,6 +128,8 @@ interface Outcome {
   status?: string;
   role?: string;
   battleId?: string;
+  listingId?: string;
+  listed?: boolean;
 }
 
 /**
@@ -148,7 +150,9 @@ export function ruleError(code: ErrorCode, facts: Outcome): DomainError {
     case 'ALREADY_OWNED':
       return new DomainError(code, `You already own "${facts.name ?? ''}"`);
     case 'NOT_OWNED':
-      return new DomainError(code, `You do not own "${facts.name ?? ''}"`);
+      return facts.listed
+        ? new DomainError(code, `"${facts.name ?? ''}" is already listed on the market`, { listed: true })
+        : new DomainError(code, `You do not own "${facts.name ?? ''}"`);
     case 'PRICE_CHANGED':
       return new DomainError(code, `The price of "${facts.name ?? ''}" is now ${credits(facts.price)}`, {
         price: facts.price,
@@ -184,7 +188,17 @@ export function ruleError(code: ErrorCode, facts: Outcome): DomainError {
         status: facts.status,
       });
     case 'NOT_FOUND':
-      return new DomainError(code, `No battle ${facts.battleId ?? ''} of yours`);
+      return facts.listingId === undefined
+        ? new DomainError(code, `No battle ${facts.battleId ?? ''} of yours`)
+        : new DomainError(code, `No listing ${facts.listingId}`);
+    case 'OWN_LISTING':
+      return new DomainError(code, 'You cannot buy your own listing');
+    case 'LISTING_NOT_ACTIVE':
+      return new DomainError(code, `The listing is ${facts.status ?? 'over'}, no longer on sale`, {
+        status: facts.status,
+      });
+    case 'TOO_MANY_LISTINGS':
+      return new DomainError(code, `You already have ${facts.max ?? 20} active listings`, { max: facts.max });
     case 'FORBIDDEN':
       return new DomainError(
         code,

@@ -4,7 +4,12 @@
  * concurrent moves cannot make a consistent database look broken.
  *   - balance = Σ ledger.amount, per player
  *   - the balance_after chain: each ledger row's balance_after = the running Σ amount up to it
- *   - inventory = purchases − sales, per (player, item)
+ *   - items held = purchases − sales, per (player, item), the market's counted too (a market purchase
+ *     brings the item, a market sale takes it), where an item is held in the inventory or in escrow by an
+ *     active listing of its seller
+ *   - market: each sold listing's ledger rows are its buyer's −price, its seller's +price and −fee (the
+ *     fee the listing records), any other listing has none; so Σ balances + Σ fees taken is explained by
+ *     the ledger
  *   - nothing negative, nothing above MAX_MONEY
  *   - escrow: the money battles hold (Σ of their stake, payout and refund ledger rows, negated) equals the
  *     Σ stakes of pending battles; per battle, its ledger rows are those of its status (a pending one
@@ -20,7 +25,8 @@ export interface AuditFinding {
     | 'inventory_vs_trades'
     | 'out_of_bounds'
     | 'escrow_total'
-    | 'escrow_per_battle';
+    | 'escrow_per_battle'
+    | 'market_per_listing';
   /** The offending row, named so an operator can find it. */
   row: string;
   detail: string;
@@ -50,14 +56,18 @@ const CHECKS: { check: AuditFinding['check']; text: string }[] = [
     check: 'inventory_vs_trades',
     text: `
       SELECT 'player ' || COALESCE(t.player_id, i.player_id) || ' item ' || COALESCE(t.item_id, i.item_id) AS row,
-             'purchases - sales = ' || COALESCE(t.held, 0) || ', inventory rows = '
-               || CASE WHEN i.player_id IS NULL THEN 0 ELSE 1 END AS detail
+             'purchases - sales = ' || COALESCE(t.held, 0) || ', inventory or escrow rows = '
+               || COALESCE(i.n, 0) AS detail
       FROM (SELECT player_id, item_id,
-                   SUM(CASE type WHEN 'purchase' THEN 1 ELSE -1 END) AS held
-            FROM ledger WHERE type IN ('purchase', 'sale') AND item_id IS NOT NULL
+                   SUM(CASE WHEN type IN ('purchase', 'market_purchase') THEN 1 ELSE -1 END) AS held
+            FROM ledger WHERE type IN ('purchase', 'sale', 'market_purchase', 'market_sale') AND item_id IS NOT NULL
             GROUP BY player_id, item_id) t
-      FULL JOIN inventory i ON i.player_id = t.player_id AND i.item_id = t.item_id
-      WHERE COALESCE(t.held, 0) <> CASE WHEN i.player_id IS NULL THEN 0 ELSE 1 END`,
+      FULL JOIN (SELECT player_id, item_id, count(*) AS n
+                 FROM (SELECT player_id, item_id FROM inventory
+                       UNION ALL
+                       SELECT seller_id, item_id FROM market_listings WHERE status = 'active') h
+                 GROUP BY player_id, item_id) i ON i.player_id = t.player_id AND i.item_id = t.item_id
+      WHERE COALESCE(t.held, 0) <> COALESCE(i.n, 0)`,
   },
   {
     check: 'escrow_total',
@@ -85,6 +95,29 @@ const CHECKS: { check: AuditFinding['check']; text: string }[] = [
         WHEN 'pending' THEN l.staked = -b.stake AND l.paid IS NULL AND l.refunded IS NULL
         WHEN 'resolved' THEN l.staked = -2 * b.stake AND l.paid = 2 * b.stake AND l.refunded IS NULL
         ELSE l.staked = -b.stake AND l.refunded = b.stake AND l.paid IS NULL
+      END IS TRUE`,
+  },
+  {
+    check: 'market_per_listing',
+    text: `
+      SELECT 'listing ' || m.id || ' (' || m.status || ')' AS row,
+             'ledger rows ' || COALESCE(l.rows, 'none') || ' do not fit a ' || m.status || ' listing of price '
+               || m.price || ' and fee ' || COALESCE(m.fee::text, 'none') AS detail
+      FROM market_listings m
+      LEFT JOIN (SELECT x.listing_id, string_agg(x.type || ' ' || x.amount, ', ' ORDER BY x.id) AS rows,
+                        SUM(x.amount) FILTER (WHERE x.type = 'market_purchase') AS paid,
+                        SUM(x.amount) FILTER (WHERE x.type = 'market_sale') AS received,
+                        SUM(x.amount) FILTER (WHERE x.type = 'market_fee') AS fee,
+                        count(*) FILTER (WHERE x.type = 'market_purchase') AS buys,
+                        -- The purchase is the buyer's (never the seller's), the sale and fee the seller's.
+                        bool_and(CASE x.type WHEN 'market_purchase' THEN x.player_id <> s.seller_id
+                                             ELSE x.player_id = s.seller_id END) AS sides
+                 FROM ledger x JOIN market_listings s ON s.id = x.listing_id
+                 WHERE x.listing_id IS NOT NULL GROUP BY x.listing_id) l ON l.listing_id = m.id
+      WHERE NOT CASE m.status
+        WHEN 'sold' THEN l.buys = 1 AND l.paid = -m.price AND l.received = m.price
+                         AND COALESCE(l.fee, 0) = -m.fee AND l.sides
+        ELSE l.listing_id IS NULL
       END IS TRUE`,
   },
   {
