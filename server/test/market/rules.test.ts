@@ -7,6 +7,7 @@
  */
 import type { Listing, OwnedItem, Transaction } from '@metagameplay/protocol';
 import { describe, expect, it } from 'vitest';
+import { books } from '../helpers/http';
 import { backends } from '../helpers/server';
 import { WsClient } from '../helpers/ws';
 import { marketFixture } from './fixture';
@@ -130,6 +131,18 @@ describe.each(backends)('market: rules (%s)', (backend) => {
       await sellerWs.close();
       await buyerWs.close();
     }
+  });
+
+  it('a pilot with the credits cannot buy from the shop an item it has on the market', async () => {
+    const helmet = item(2);
+    const seller = await f.pilot(1_000_000, [helmet.id]);
+    await f.list(seller, helmet.id, 500);
+    const before = await books(f.node, seller.player.id);
+    const again = await f.request('POST', seller, `/shop/items/${helmet.id}/buy`);
+    expect([again.status, again.body.error?.code]).toEqual([409, 'ALREADY_OWNED']);
+    const after = await books(f.node, seller.player.id);
+    expect([after.balance, after.ledgerRows, after.items]).toEqual([before.balance, before.ledgerRows, []]);
+    await f.expectBooksBalanced();
   });
 
   it('refuses what the rules forbid, changing nothing', async () => {
