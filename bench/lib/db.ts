@@ -239,6 +239,17 @@ export function spreadSample(players: number, count: number): number[] {
  */
 export async function settleCycles(url: string, itemId: number): Promise<number> {
   return withClient(url, async (c) => {
+    // A stopped load generator closes its connections, but the server still finishes the moves it had
+    // started: wait until no ledger row is added for a while, or a buy that commits after the settling
+    // leaves its item owned and the next run's first buy of it is refused.
+    const last = async () =>
+      (await c.query<{ n: string }>('SELECT max(id)::text AS n FROM ledger')).rows[0]?.n;
+    for (let seen = await last(), waited = 0; waited < 10_000; waited += 200) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const now = await last();
+      if (now === seen) break;
+      seen = now;
+    }
     const r = await c.query(
       `WITH removed AS (
          DELETE FROM inventory WHERE item_id = $1 RETURNING player_id

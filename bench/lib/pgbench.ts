@@ -12,6 +12,7 @@ import type { Database, PreparedStatement } from '../../server/src/db/client';
 import { battleAccept, battleChallenge } from '../../server/src/features/battles/battles.repository';
 import { buy, sell } from '../../server/src/features/wallet/wallet.repository';
 import { adminUrl } from './db';
+import { DEFAULT_BATTLE_BASE_STRENGTH } from '../../packages/protocol/src/fairness';
 import { percentile } from './stats';
 
 export const pgbenchPath = process.env.PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
@@ -111,6 +112,8 @@ const CHALLENGER_SEED = 'c'.repeat(32);
 const OPPONENT_SEED = 'e'.repeat(32);
 const TTL_SECONDS = 60_001;
 const MAX_PENDING = 5_001;
+/** The battle's base strength, as the server passes BATTLE_BASE_STRENGTH (its default). */
+const BASE_STRENGTH = DEFAULT_BATTLE_BASE_STRENGTH;
 const CHALLENGE_KEY = 'pgb-challenge';
 const ACCEPT_KEY = 'pgb-accept';
 
@@ -134,7 +137,9 @@ export interface BattleScriptOptions {
  * its own pairs: pair k is players 2k−1 (challenger) and 2k (opponent), as on the HTTP side.
  */
 export async function battleScript(options: BattleScriptOptions): Promise<string> {
-  if (new Set([options.stake, TTL_SECONDS, MAX_PENDING]).size !== 3) throw new Error('ambiguous stake');
+  if (new Set([options.stake, TTL_SECONDS, MAX_PENDING, BASE_STRENGTH]).size !== 4) {
+    throw new Error('ambiguous stake');
+  }
   const keyed = (key: string) =>
     options.idempotent ? { key, fingerprint: FINGERPRINT } : { key: null, fingerprint: '' };
   const bind = (value: unknown): string => {
@@ -149,6 +154,7 @@ export async function battleScript(options: BattleScriptOptions): Promise<string
     if (value === true) return 'true';
     if (value === TTL_SECONDS) return String(options.ttlSeconds);
     if (value === MAX_PENDING) return String(options.maxPending);
+    if (value === BASE_STRENGTH) return String(BASE_STRENGTH);
     if (value === null) return 'NULL';
     if (value === '') return "''";
     if (value === CHALLENGE_KEY || value === ACCEPT_KEY) return `'${value}-' || :key`;
@@ -166,6 +172,7 @@ export async function battleScript(options: BattleScriptOptions): Promise<string
         opponentOnline: true,
         ttlSeconds: TTL_SECONDS,
         maxPending: MAX_PENDING,
+        baseStrength: BASE_STRENGTH,
         ...keyed(CHALLENGE_KEY),
       }),
     bind,

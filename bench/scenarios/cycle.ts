@@ -205,6 +205,8 @@ async function cycleVsPgbench(
   let pgMoves = 0;
   const busy: string[] = [];
   try {
+    // Whatever an earlier run left half done is finished first.
+    await settle();
     // Warm both sides, then alternate measured rounds (the idle server keeps its pool open meanwhile).
     const warmS = Math.round(options.warmupS);
     if (warmS > 0) {
