@@ -4,14 +4,9 @@
  * and mean execution time of each text), Redis commands and round trips (the bench Redis's counters).
  * Moves are counted by the ledger rows the round wrote, so a refused or unfinished request counts nothing.
  */
-import {
-  type BenchPostgres,
-  cpuSeconds,
-  resetStatements,
-  type StatementCost,
-  statementCosts,
-} from './postgres';
+import { type BenchPostgres, resetStatements, type StatementCost, statementCosts } from './postgres';
 import { type RedisCounters, redisCounters, redisPerMove } from './redis';
+import { cpuSeconds } from './cpu';
 
 export interface RoundCosts {
   /** Money moves (ledger rows) the round wrote. */
@@ -99,10 +94,4 @@ export function costsText(costs: RoundCosts, unit = 'cycle', movesPerUnit = 2): 
     `${per(costs.statementsPerMove, 2)} statements/${unit} (round trips to Postgres), ` +
     `${per(costs.statementUs)} µs/${unit} executing them${redis}`
   );
-}
-
-/** The median of some numbers (lower middle of an even count); null when none. */
-export function medianOf(values: (number | null)[]): number | null {
-  const xs = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
-  return xs.length === 0 ? null : (xs[Math.floor((xs.length - 1) / 2)] as number);
 }

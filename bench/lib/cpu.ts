@@ -80,3 +80,42 @@ export function watchCpu(watch: Record<string, number> = {}): { stop(): CpuRepor
     },
   };
 }
+
+const TICKS_PER_S = 100;
+
+function ticksOf(pid: number, children: boolean): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const own = Number(fields[11]) + Number(fields[12]);
+    return children ? own + Number(fields[13]) + Number(fields[14]) : own;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pids whose parent is `parent` (e.g. a postmaster's backends). */
+export function childrenOf(parent: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) out.push(Number(entry));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU seconds used so far by a process; with `tree`, by the process, its live children and the children
+ * it has reaped (a postmaster reaps every backend that exits).
+ */
+export function cpuSeconds(pid: number, tree = false): number {
+  let ticks = ticksOf(pid, tree);
+  if (tree) for (const child of childrenOf(pid)) ticks += ticksOf(child, false);
+  return ticks / TICKS_PER_S;
+}

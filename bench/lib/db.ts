@@ -233,6 +233,19 @@ export function spreadSample(players: number, count: number): number[] {
 }
 
 /**
+ * Waits until `read` answers the same twice, `everyMs` apart (at most 10 s): the moves a server finishes
+ * after its load generator stopped have landed.
+ */
+async function untilUnchanged(read: () => Promise<string | undefined>, everyMs: number): Promise<void> {
+  for (let last = await read(), waited = 0; waited < 10_000; waited += everyMs) {
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    const now = await read();
+    if (now === last) return;
+    last = now;
+  }
+}
+
+/**
  * Finishes cycles a timed run cut between the buy and the sale: sells the cycle item back for every
  * bench player that still owns it, through the same statement shape as the wallet (ledger row included),
  * so every run starts from the same state.
@@ -244,12 +257,7 @@ export async function settleCycles(url: string, itemId: number): Promise<number>
     // leaves its item owned and the next run's first buy of it is refused.
     const last = async () =>
       (await c.query<{ n: string }>('SELECT max(id)::text AS n FROM ledger')).rows[0]?.n;
-    for (let seen = await last(), waited = 0; waited < 10_000; waited += 200) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const now = await last();
-      if (now === seen) break;
-      seen = now;
-    }
+    await untilUnchanged(last, 200);
     const r = await c.query(
       `WITH removed AS (
          DELETE FROM inventory WHERE item_id = $1 RETURNING player_id
@@ -299,12 +307,7 @@ export async function settleBattles(url: string): Promise<number> {
     const state = async () =>
       (await c.query<{ s: string }>("SELECT count(*) || '/' || count(resolved_at) AS s FROM battles")).rows[0]
         ?.s;
-    for (let last = await state(), waited = 0; waited < 10_000; waited += 300) {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const now = await state();
-      if (now === last) break;
-      last = now;
-    }
+    await untilUnchanged(state, 300);
     const r = await c.query(
       `SELECT e.o_status FROM battles b,
          LATERAL mg_battle_end(b.id, b.challenger_id, 'cancel', NULL, '') e

@@ -8,11 +8,10 @@
  * BENCH_DATABASE_URL points the bench at another server instead (then statement figures are reported
  * only when that server has pg_stat_statements loaded).
  *
- * Database CPU is read from /proc: the postmaster's own time plus its reaped children's (cutime, cstime)
- * plus every live child's, so a backend that exits during a run (pgbench's) is counted exactly.
+ * Database CPU is read from /proc by lib/cpu.ts (cpuSeconds with the postmaster's whole tree).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -207,42 +206,4 @@ export async function statementCosts(adminUrl: string, database: string): Promis
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-const TICKS_PER_S = 100;
-
-function ticksOf(pid: number, children: boolean): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const own = Number(fields[11]) + Number(fields[12]);
-    return children ? own + Number(fields[13]) + Number(fields[14]) : own;
-  } catch {
-    return 0;
-  }
-}
-
-function childrenOf(parent: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent) out.push(Number(entry));
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return out;
-}
-
-/**
- * CPU seconds used so far by a process; with `tree`, by the process, its live children and the children
- * it has reaped (a postmaster reaps every backend that exits).
- */
-export function cpuSeconds(pid: number, tree = false): number {
-  let ticks = ticksOf(pid, tree);
-  if (tree) for (const child of childrenOf(pid)) ticks += ticksOf(child, false);
-  return ticks / TICKS_PER_S;
 }

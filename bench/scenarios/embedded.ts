@@ -6,10 +6,11 @@
  * Postgres together as PSS (proportional set size: shared pages, Postgres' shared buffers among them,
  * counted once across the processes).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { childrenOf } from '../lib/cpu';
 import { runLoad, warmUp } from '../lib/load';
 import { startGameServer } from '../lib/proc';
 import type { BenchOptions, Row, ScenarioResult, Side } from '../lib/report';
@@ -140,17 +141,7 @@ function pssOf(
   } catch {
     return null;
   }
-  const pids = [postmaster];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === postmaster) pids.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
+  const pids = [postmaster, ...childrenOf(postmaster)];
   // The bench starts node itself (no tsx wrapper): serverPid is the server.
   const postgresKiB = pids.reduce((sum, pid) => sum + pssKiB(pid), 0);
   return { serverMiB: pssKiB(serverPid) / 1024, postgresMiB: postgresKiB / 1024, processes: pids.length };
