@@ -34,6 +34,10 @@ export const ErrorCode = {
   OWN_LISTING: 'OWN_LISTING',
   LISTING_NOT_ACTIVE: 'LISTING_NOT_ACTIVE',
   TOO_MANY_LISTINGS: 'TOO_MANY_LISTINGS',
+  PLAYER_BANNED: 'PLAYER_BANNED',
+  NOT_BANNED: 'NOT_BANNED',
+  TARGET_IS_ADMIN: 'TARGET_IS_ADMIN',
+  PLAYER_DELETED: 'PLAYER_DELETED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -72,4 +76,8 @@ export const errorStatus: Record<ErrorCode, number> = {
   OWN_LISTING: 409,
   LISTING_NOT_ACTIVE: 409,
   TOO_MANY_LISTINGS: 409,
+  PLAYER_BANNED: 403,
+  NOT_BANNED: 409,
+  TARGET_IS_ADMIN: 409,
+  PLAYER_DELETED: 409,
 };

@@ -3,7 +3,14 @@
  * `npm run db:generate`, reviewed and committed. The database enforces every invariant it can: balances
  * never negative, one item of a kind per player, ledger rows tied to their player.
  */
-import { BATTLE_STATUSES, LEDGER_TYPES, LISTING_STATUSES, MAX_MONEY, ROLES } from '@metagameplay/protocol';
+import {
+  ADMIN_ACTIONS,
+  BATTLE_STATUSES,
+  LEDGER_TYPES,
+  LISTING_STATUSES,
+  MAX_MONEY,
+  ROLES,
+} from '@metagameplay/protocol';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -42,6 +49,13 @@ export const players = pgTable(
     wins: integer('wins').notNull().default(0),
     losses: integer('losses').notNull().default(0),
     lastBonusAt: timestamp('last_bonus_at', { withTimezone: true, precision: 3 }),
+    /** Set while the player is banned (the console's ban): login is refused, sessions were revoked. */
+    bannedAt: timestamp('banned_at', { withTimezone: true, precision: 3 }),
+    /** When a temporary ban ends by itself; NULL with banned_at set is a ban until unbanned. */
+    bannedUntil: timestamp('banned_until', { withTimezone: true, precision: 3 }),
+    banReason: text('ban_reason'),
+    /** Set when the account was deleted: the row is a tombstone (nickname replaced, password gone). */
+    deletedAt: timestamp('deleted_at', { withTimezone: true, precision: 3 }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
@@ -51,6 +65,8 @@ export const players = pgTable(
     check('players_balance_max', sql`${t.balance} <= ${sql.raw(String(MAX_MONEY))}`),
     check('players_role_valid', sql`${t.role} in (${sql.raw(ROLES.map((r) => `'${r}'`).join(', '))})`),
     index('players_rating_idx').on(t.rating.desc(), t.id),
+    // The console lists the newest players first.
+    index('players_created_at_idx').on(t.createdAt.desc(), t.id.desc()),
   ],
 );
 
@@ -108,6 +124,9 @@ export const ledger = pgTable(
   },
   (t) => [
     index('ledger_player_id_idx').on(t.playerId, t.id.desc()),
+    // The economy's per-day sums read one day's rows: the ledger is appended in time order, so a BRIN
+    // index (a few pages for 10M rows, next to nothing to maintain per insert) finds them.
+    index('ledger_created_at_brin').using('brin', t.createdAt),
     check('ledger_balance_after_non_negative', sql`${t.balanceAfter} >= 0`),
     check('ledger_balance_after_max', sql`${t.balanceAfter} <= ${sql.raw(String(MAX_MONEY))}`),
     check(
@@ -265,5 +284,47 @@ export const marketListings = pgTable(
     index('market_listings_seller_idx').on(t.sellerId, t.createdAt.desc(), t.id.desc()),
     // The expiry sweep reads the due active listings in expiry order.
     index('market_listings_active_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'active'`),
+  ],
+);
+
+/**
+ * The ledger summed per UTC day and type, for the console's economy charts. A row is written once, for a
+ * day that ended over an hour before (no transaction still open can add to it: money moves are single
+ * statements), by whichever node asks first; the ledger is append-only, so it never changes after.
+ * Today's and yesterday's sums are read from the ledger itself.
+ */
+export const ledgerDays = pgTable(
+  'ledger_days',
+  {
+    day: text('day').notNull(),
+    type: text('type', { enum: LEDGER_TYPES }).notNull(),
+    entries: bigint('entries', { mode: 'number' }).notNull(),
+    amount: bigint('amount', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.type] })],
+);
+
+/** Every admin action (API.md "The operator's console"): who, what, to whom, why, when. Append-only. */
+export const adminAuditLog = pgTable(
+  'admin_audit_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    adminId: uuid('admin_id')
+      .notNull()
+      .references(() => players.id),
+    action: text('action', { enum: ADMIN_ACTIONS }).notNull(),
+    playerId: uuid('player_id').references(() => players.id),
+    itemId: integer('item_id').references(() => items.id),
+    reason: text('reason'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check(
+      'admin_audit_log_action_valid',
+      sql`${t.action} in (${sql.raw(ADMIN_ACTIONS.map((a) => `'${a}'`).join(', '))})`,
+    ),
+    index('admin_audit_log_player_idx').on(t.playerId, t.id.desc()),
+    index('admin_audit_log_action_idx').on(t.action, t.id.desc()),
   ],
 );

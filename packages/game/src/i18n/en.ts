@@ -102,6 +102,8 @@ export const en = {
       market_purchase: 'market purchase',
       market_sale: 'market sale',
       market_fee: 'market fee',
+      admin_deduct: 'deducted by an admin',
+      account_closed: 'account closed',
     },
   },
 

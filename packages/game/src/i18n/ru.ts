@@ -99,6 +99,8 @@ export const ru: Messages = {
       market_purchase: 'покупка на рынке',
       market_sale: 'продажа на рынке',
       market_fee: 'комиссия рынка',
+      admin_deduct: 'списано администратором',
+      account_closed: 'аккаунт закрыт',
     },
   },
 
