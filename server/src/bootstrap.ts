@@ -22,7 +22,8 @@ import {
   type Database,
 } from './db/client';
 import { PGLITE_IMPORTED } from './db/pglite-import';
-import { AdminService } from './features/admin/admin.service';
+import { ConsoleService } from './features/admin/console.service';
+import { DashboardService, SAMPLE_MS } from './features/admin/dashboard.service';
 import { AuthService, backfillNicknameSkeletons } from './features/auth/auth.service';
 import { BattleService } from './features/battles/battles.service';
 import { MatchmakingService } from './features/battles/matchmaking.service';
@@ -59,7 +60,8 @@ export interface Services {
   auth: AuthService;
   players: PlayerService;
   shop: ShopService;
-  admin: AdminService;
+  admin: ConsoleService;
+  dashboard: DashboardService;
   battles: BattleService;
   matchmaking: MatchmakingService;
   market: MarketService;
@@ -154,6 +156,7 @@ export async function createContext(config: Config, options: BootstrapOptions = 
       inFlight: infra.inFlight,
       presence: infra.presence,
       matchQueue: infra.matchQueue,
+      nodeStats: infra.nodeStats,
       metrics: new Metrics({ defaultMetrics: options.defaultMetrics }),
       passwords: new PasswordHasher(options.passwordCost ?? { memoryCost: 19_456, timeCost: 2 }),
       log,
@@ -180,7 +183,6 @@ export function wire(infra: Infrastructure, options: WireOptions = {}): AppConte
   const wallet = new WalletService({ database, names, config, metrics, inFlight, events });
   const players = new PlayerService({ database, config, online: presence });
   const shop = new ShopService({ database, cache, events, metrics });
-  const admin = new AdminService({ database, shop });
   const auth = new AuthService({
     config,
     database,
@@ -193,7 +195,7 @@ export function wire(infra: Infrastructure, options: WireOptions = {}): AppConte
   });
   const lobby = new LobbyService({ presence, database });
   const battles = new BattleService({ wallet, database, presence, events, metrics, config, log });
-  const market = new MarketService({ wallet, database, events, config, log, catalog: shop });
+  const market = new MarketService({ wallet, database, events, config, log, catalog: shop, metrics });
   const matchmaking = new MatchmakingService({
     presence,
     matchQueue,
@@ -212,6 +214,16 @@ export function wire(infra: Infrastructure, options: WireOptions = {}): AppConte
     authTimeoutMs: config.wsAuthTimeoutMs,
     maxBufferedBytes: config.wsMaxBufferedBytes,
   });
+
+  const dashboard = new DashboardService({
+    nodeId: presence.nodeId,
+    metrics,
+    database,
+    cache,
+    store: infra.nodeStats,
+    onlinePlayers: () => realtime.onlinePlayers,
+  });
+  const admin = new ConsoleService({ database, shop, dashboard });
 
   metrics.gauge('websocket_open_sockets', 'WebSockets open on this node', () => realtime.openSockets);
   metrics.gauge('matchmaking_queue_length', 'Players waiting for a quick match (all nodes)', () =>
@@ -247,15 +259,28 @@ export function wire(infra: Infrastructure, options: WireOptions = {}): AppConte
       {
         name: 'housekeeping',
         everyMs: config.housekeepingIntervalMs,
-        run: () => Promise.all([wallet.deleteExpiredKeys(), auth.deleteDeadSessions()]),
+        run: () => Promise.all([wallet.deleteExpiredKeys(), auth.deleteDeadSessions(), admin.rollUp()]),
       },
+      { name: 'dashboard sample', everyMs: SAMPLE_MS, run: () => dashboard.sample() },
     ],
     log,
   );
 
   return {
     ...infra,
-    services: { wallet, auth, players, shop, admin, battles, matchmaking, market, realtime, lobby },
+    services: {
+      wallet,
+      auth,
+      players,
+      shop,
+      admin,
+      dashboard,
+      battles,
+      matchmaking,
+      market,
+      realtime,
+      lobby,
+    },
     jobs,
   };
 }

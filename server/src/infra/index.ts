@@ -12,6 +12,7 @@ import { type Cache, MemoryCache } from './cache.js';
 import { type EventBus, LocalEventBus } from './event-bus.js';
 import { type InFlightLimiter, MemoryInFlightLimiter } from './in-flight.js';
 import { type MatchQueue, MemoryMatchQueue } from './match-queue.js';
+import { MemoryNodeStatsStore, type NodeStatsStore } from './node-stats.js';
 import { MemoryPresence, type Presence } from './presence.js';
 import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 import { type OutageLogger, RedisOutageLog } from './outage-log.js';
@@ -20,6 +21,7 @@ import { RedisCache } from './redis-cache.js';
 import { RedisEventBus } from './redis-event-bus.js';
 import { RedisInFlightLimiter } from './redis-in-flight.js';
 import { RedisMatchQueue } from './redis-match-queue.js';
+import { RedisNodeStatsStore } from './redis-node-stats.js';
 import { RedisPresence } from './redis-presence.js';
 import { RedisRateLimitStore } from './redis-rate-limit-store.js';
 
@@ -46,6 +48,8 @@ export interface Infra {
   inFlight: InFlightLimiter;
   presence: Presence;
   matchQueue: MatchQueue;
+  /** Every node's recent figures, for the console's dashboard. */
+  nodeStats: NodeStatsStore;
   close(): Promise<void>;
 }
 
@@ -66,6 +70,7 @@ export function createInfra(options: InfraOptions = {}): Infra {
       inFlight,
       presence,
       matchQueue: new MemoryMatchQueue(),
+      nodeStats: new MemoryNodeStatsStore(),
       async close() {
         await Promise.all([
           cache.close(),
@@ -118,6 +123,7 @@ export function createInfra(options: InfraOptions = {}): Infra {
     inFlight,
     presence,
     matchQueue: new RedisMatchQueue(commands, { keyPrefix }),
+    nodeStats: new RedisNodeStatsStore(commands, { keyPrefix }),
     async close() {
       // The components let go of the shared client first; the bus closes its own subscriber.
       await Promise.all([cache.close(), bus.close(), rateLimits.close(), inFlight.close(), presence.close()]);

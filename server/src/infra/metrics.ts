@@ -50,6 +50,21 @@ export class RequestMetrics {
     series.count++;
   }
 
+  /** Every route's answers so far: how many, how many were 5xx, and per latency bucket (not cumulative). */
+  totals(): { count: number; errors: number; buckets: number[] } {
+    const buckets = new Array<number>(DURATION_BUCKETS.length + 1).fill(0);
+    let count = 0;
+    let errors = 0;
+    for (const series of this.#series.values()) {
+      count += series.count;
+      for (const [status, n] of series.statuses) if (status >= 500) errors += n;
+      series.buckets.forEach((n, index) => {
+        buckets[index] = (buckets[index] ?? 0) + n;
+      });
+    }
+    return { count, errors, buckets };
+  }
+
   render(): string {
     const lines = [
       '# HELP http_requests_total HTTP requests by method, route and status',
@@ -102,6 +117,11 @@ export class Metrics {
   readonly failedLogins = new Counter({
     name: 'auth_failed_logins_total',
     help: 'Logins with a wrong password',
+    registers: [this.registry],
+  });
+  readonly marketSales = new Counter({
+    name: 'market_sales_total',
+    help: 'Completed market sales between players',
     registers: [this.registry],
   });
   readonly battles = new Counter({
@@ -160,6 +180,11 @@ export class Metrics {
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
     this.#requests.observe(method, route, status, seconds);
+  }
+
+  /** The request totals the dashboard samples (see RequestMetrics.totals). */
+  requestTotals(): { count: number; errors: number; buckets: number[] } {
+    return this.#requests.totals();
   }
 
   /** Counts one cache lookup. */

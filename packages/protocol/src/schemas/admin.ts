@@ -1,18 +1,41 @@
-import { type Static, Type } from 'typebox';
-import { Money } from './common';
+import { type Static, type TOptional, Type } from 'typebox';
+import { LANGUAGES, type Language, Money } from './common';
 import { ShopItem } from './shop';
 
 const ItemName = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' });
 const Power = Type.Integer({ minimum: 0, maximum: 1_000_000 });
 
+/** Translations of an item's name by language (`{"ru": "Шлем"}`); the catalog's own name is the fallback. */
+export const ItemNames = Type.Object(
+  Object.fromEntries(LANGUAGES.map((language) => [language, Type.Optional(ItemName)])) as Record<
+    Language,
+    TOptional<typeof ItemName>
+  >,
+  { additionalProperties: false, title: 'ItemNames', description: 'The name by language' },
+);
+/** Why an admin acted: written to the audit log. */
+export const Reason = Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' });
+
 export const CreateItemBody = Type.Object(
-  { name: ItemName, price: Money, power: Power },
+  {
+    name: ItemName,
+    price: Money,
+    power: Power,
+    names: Type.Optional(ItemNames),
+    reason: Type.Optional(Reason),
+  },
   { additionalProperties: false, title: 'NewItem' },
 );
 export type CreateItemBody = Static<typeof CreateItemBody>;
 
 export const UpdateItemBody = Type.Object(
-  { name: Type.Optional(ItemName), price: Type.Optional(Money), power: Type.Optional(Power) },
+  {
+    name: Type.Optional(ItemName),
+    price: Type.Optional(Money),
+    power: Type.Optional(Power),
+    names: Type.Optional(ItemNames),
+    reason: Type.Optional(Reason),
+  },
   { additionalProperties: false, minProperties: 1, title: 'ItemChange' },
 );
 export type UpdateItemBody = Static<typeof UpdateItemBody>;

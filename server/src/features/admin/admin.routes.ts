@@ -1,12 +1,21 @@
-/** Admin routes: catalog edits and credit grants (role admin only). */
+/**
+ * Admin routes (role admin only): the catalog, credit grants, and the console's books check, dashboard
+ * and economy. The players' part of the console is in admin-players.routes.ts.
+ */
 import {
+  BooksCheck,
+  CatalogItemResponse,
+  CatalogList,
   CreateItemBody,
+  Dashboard,
+  Economy,
+  EconomyQuery,
+  OptionalReasonBody,
   GrantBody,
   GrantResponse,
   IdempotencyHeaders,
   IdParams,
   ItemIdParams,
-  ItemResponse,
   UpdateItemBody,
 } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -17,12 +26,12 @@ import type { AuthService } from '../auth/auth.service';
 import type { PlayerService } from '../players/players.service';
 import { sendMoneyMove } from '../wallet/wallet.http';
 import type { WalletService } from '../wallet/wallet.service';
-import type { AdminService } from './admin.service';
+import type { ConsoleService } from './console.service';
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{
   auth: AuthService;
   players: PlayerService;
-  admin: AdminService;
+  admin: ConsoleService;
   wallet: WalletService;
 }> = async (app, { auth, players, admin, wallet }) => {
   const preHandler = requireAdmin(auth, players);
@@ -37,12 +46,15 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
         security: bearerAuth,
         operationId: 'createItem',
         summary: 'Add an item to the shop',
-        description: 'Adds an item to the catalog; a name another item has is a 409 ITEM_NAME_TAKEN.',
+        description:
+          'Adds an item to the catalog (with its translations); a name another item has is a 409 ' +
+          'ITEM_NAME_TAKEN. Recorded in the audit log with the reason.',
         body: CreateItemBody,
-        response: { 201: ItemResponse, ...errors(400, 401, 403, 409) },
+        response: { 201: CatalogItemResponse, ...errors(400, 401, 403, 409) },
       },
     },
-    async (request, reply) => reply.code(201).send({ item: await admin.createItem(request.body) }),
+    async (request, reply) =>
+      reply.code(201).send({ item: await admin.createItem(authenticatedPlayer(request).id, request.body) }),
   );
 
   app.patch(
@@ -54,13 +66,17 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
         security: bearerAuth,
         operationId: 'updateItem',
         summary: 'Change an item',
-        description: 'Changes the name, price or power of an item; owners keep what they paid.',
+        description:
+          'Changes the name, translations, price or power of an item, in the shop or retired; owners keep ' +
+          'what they paid. Every node sees the change at once. Recorded in the audit log.',
         params: ItemIdParams,
         body: UpdateItemBody,
-        response: { 200: ItemResponse, ...errors(400, 401, 403, 404, 409) },
+        response: { 200: CatalogItemResponse, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => ({ item: await admin.updateItem(request.params.id, request.body) }),
+    async (request) => ({
+      item: await admin.updateItem(authenticatedPlayer(request).id, request.params.id, request.body),
+    }),
   );
 
   app.delete(
@@ -78,9 +94,107 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      await admin.retireItem(request.params.id);
+      await admin.setActive(authenticatedPlayer(request).id, request.params.id, false, null);
       return reply.code(204).send(null);
     },
+  );
+
+  app.get(
+    '/admin/items',
+    {
+      onRequest: preHandler,
+      schema: {
+        tags,
+        security: bearerAuth,
+        operationId: 'listCatalog',
+        summary: 'The whole catalog, retired items too',
+        description: 'Every item with its translations, price, power and whether it is in the shop.',
+        response: { 200: CatalogList, ...errors(400, 401, 403) },
+      },
+    },
+    async () => ({ items: await admin.listItems() }),
+  );
+
+  app.post(
+    '/admin/items/:id/restore',
+    {
+      onRequest: preHandler,
+      schema: {
+        tags,
+        security: bearerAuth,
+        operationId: 'restoreItem',
+        summary: 'Put a retired item back in the shop',
+        description:
+          'A retired item goes back on sale; an item in the shop is a 404. Recorded in the audit log.',
+        params: ItemIdParams,
+        body: Type.Optional(OptionalReasonBody),
+        response: { 200: CatalogItemResponse, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ({
+      item: await admin.setActive(
+        authenticatedPlayer(request).id,
+        request.params.id,
+        true,
+        request.body?.reason ?? null,
+      ),
+    }),
+  );
+
+  app.post(
+    '/admin/books/check',
+    {
+      onRequest: preHandler,
+      schema: {
+        tags,
+        security: bearerAuth,
+        operationId: 'checkBooks',
+        summary: 'Run the money audit',
+        description:
+          'The checks of `npm run admin -- audit` over the whole database: balance = Σ ledger, the ' +
+          'balance_after chain, items against trades, escrow, the market. Recorded in the audit log.',
+        body: Type.Optional(OptionalReasonBody),
+        response: { 200: BooksCheck, ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => admin.checkBooks(authenticatedPlayer(request).id, request.body?.reason ?? null),
+  );
+
+  app.get(
+    '/admin/dashboard',
+    {
+      onRequest: preHandler,
+      schema: {
+        tags,
+        security: bearerAuth,
+        operationId: 'getDashboard',
+        summary: 'Every node’s live figures',
+        description:
+          'Per node and in total, a point every 2 s over the last 5 minutes: players online, requests, ' +
+          'money moves, battles and 5xx answers per second, p50/p99 latency; Postgres and Redis status.',
+        response: { 200: Dashboard, ...errors(400, 401, 403) },
+      },
+    },
+    async () => admin.dashboard(),
+  );
+
+  app.get(
+    '/admin/economy',
+    {
+      onRequest: preHandler,
+      schema: {
+        tags,
+        security: bearerAuth,
+        operationId: 'getEconomy',
+        summary: 'The economy per day: supply, credits created and destroyed, trades',
+        description:
+          'For each of the last 7, 30 or 90 UTC days: the money supply at its end and the ledger rows by ' +
+          'type (count and signed sum); the supply and escrow now, and the ten largest balances.',
+        querystring: EconomyQuery,
+        response: { 200: Economy, ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => admin.economy(request.query.days ?? 30),
   );
 
   app.post(

@@ -19,6 +19,7 @@ import type {
 } from '@metagameplay/protocol';
 import { MARKET_MAX_ACTIVE_LISTINGS } from '@metagameplay/protocol';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Metrics } from '../../infra/metrics';
 import type { Config } from '../../config';
 import type { Database } from '../../db/client';
 import type { Events } from '../../infra/events';
@@ -62,6 +63,8 @@ export interface MarketDeps {
   log: Pick<FastifyBaseLogger, 'warn'>;
   /** The shop's catalog pages show each item's lowest market price: made stale after every change. */
   catalog: Pick<ShopService, 'catalogChanged'>;
+  /** Counts sales (the dashboard's money moves); absent in tests of the rules alone. */
+  metrics?: Pick<Metrics, 'marketSales'>;
 }
 
 export class MarketService {
@@ -195,6 +198,7 @@ export class MarketService {
   }
 
   #sold(listing: Listing): void {
+    this.deps.metrics?.marketSales.inc();
     void this.deps.events
       .publish('market.sold', { playerId: listing.sellerId, listing })
       .catch(() => undefined);

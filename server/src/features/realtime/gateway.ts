@@ -75,6 +75,11 @@ export class RealtimeGateway {
     });
   }
 
+  /** Players with a socket open on this node. */
+  get onlinePlayers(): number {
+    return this.#sockets.playerCount;
+  }
+
   /** Sockets open on this node (authenticated or not). */
   get openSockets(): number {
     return this.#sockets.size;

@@ -8,6 +8,11 @@ export class SocketRegistry {
   readonly #byToken = new Map<string, Set<Connection>>();
 
   /** Sockets open on this node (authenticated or not). */
+  /** Distinct players with a socket here. */
+  get playerCount(): number {
+    return this.#byPlayer.size;
+  }
+
   get size(): number {
     return this.#connections.size;
   }
