@@ -3,7 +3,7 @@
  * baseline in the same run, on this machine, with the same load settings, and prints ratios, p50/p99
  * latency and the server's peak RSS, with PASS/MISS against the targets (bench/RESULTS.md).
  *
- *   --scenario shop|cycle|scale|login|embedded|battles|sockets|all   (comma-separated list allowed; default all)
+ *   --scenario shop|cycle|scale|login|embedded|battles|sockets|economy|all   (comma-separated list allowed; default all)
  *   --smoke             tiny data sets and ~1 s runs (CI); --duration/--warmup still override
  *   --duration S        seconds per measured run (default 5)
  *   --rounds N          alternating rounds per side, the median one reported (default 3; smoke 1)
@@ -47,13 +47,23 @@ import { startBenchRedis } from './lib/redis';
 import { type BenchOptions, type ScenarioResult, table } from './lib/report';
 import { battlesScenario } from './scenarios/battles';
 import { cycleScenario } from './scenarios/cycle';
+import { economyScenario } from './scenarios/economy';
 import { embeddedScenario } from './scenarios/embedded';
 import { loginScenario } from './scenarios/login';
 import { scaleScenario } from './scenarios/scale';
 import { shopScenario } from './scenarios/shop';
 import { socketsScenario } from './scenarios/sockets';
 
-export const SCENARIOS = ['shop', 'cycle', 'scale', 'login', 'embedded', 'battles', 'sockets'] as const;
+export const SCENARIOS = [
+  'shop',
+  'cycle',
+  'scale',
+  'login',
+  'embedded',
+  'battles',
+  'sockets',
+  'economy',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Machine {
@@ -207,6 +217,7 @@ async function measure(
     embedded: (earlier) => embeddedScenario(options, earlier),
     battles: () => battlesScenario(options),
     sockets: () => socketsScenario(options),
+    economy: () => economyScenario(options),
   };
   const results: ScenarioResult[] = [];
   let failed = false;

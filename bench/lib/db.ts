@@ -99,6 +99,8 @@ export async function seedPlayers(
   url: string,
   players: number,
   onProgress?: (done: number) => void,
+  /** Spread the ledger's rows over this many days before now, in time order (the economy's set); 0: all now. */
+  spreadDays = 0,
 ): Promise<SeedResult> {
   const started = performance.now();
   const pick = await pickCatalog(url);
@@ -149,11 +151,13 @@ export async function seedPlayers(
       );
       await client.query(
         `INSERT INTO ledger (player_id, type, amount, balance_after, item_id, created_at)
-         SELECT bench_pid(n), t.type, t.amount, t.after, t.item, now() - make_interval(mins => 10 - t.k)
+         SELECT bench_pid(n), t.type, t.amount, t.after, t.item,
+                now() - make_interval(secs => ($3::bigint - n) * $4::double precision)
+                      - make_interval(mins => 10 - t.k)
          FROM generate_series($1::bigint, $2::bigint) AS n
          CROSS JOIN (VALUES ${values}) AS t(k, type, amount, after, item)
          ORDER BY n, t.k`,
-        [from, to],
+        [from, to, players, (spreadDays * 86_400) / players],
       );
       await client.query(
         `INSERT INTO inventory (player_id, item_id)

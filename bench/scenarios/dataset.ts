@@ -30,6 +30,8 @@ export async function prepareDataset(
   players: number,
   options: BenchOptions,
   reuse: boolean,
+  /** Ledger rows spread over this many days before now, in time order (see seedPlayers). */
+  spreadDays = 0,
 ): Promise<Dataset> {
   const url = databaseUrl(name);
   if (reuse && (await databaseExists(name))) {
@@ -55,14 +57,19 @@ export async function prepareDataset(
   await server.stop();
   const step = Math.max(50_000, Math.ceil(players / 10));
   let reported = 0;
-  const seeded = await seedPlayers(url, players, (done) => {
-    if (done - reported >= step || done === players) {
-      reported = done;
-      options.log(
-        `  ${name}: ${done.toLocaleString('en-US')} / ${players.toLocaleString('en-US')} players loaded`,
-      );
-    }
-  });
+  const seeded = await seedPlayers(
+    url,
+    players,
+    (done) => {
+      if (done - reported >= step || done === players) {
+        reported = done;
+        options.log(
+          `  ${name}: ${done.toLocaleString('en-US')} / ${players.toLocaleString('en-US')} players loaded`,
+        );
+      }
+    },
+    spreadDays,
+  );
   options.log(
     `  ${name}: loaded ${seeded.players.toLocaleString('en-US')} players and ${seeded.ledgerRows.toLocaleString('en-US')} ledger rows in ${seeded.seconds.toFixed(1)} s`,
   );

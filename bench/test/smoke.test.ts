@@ -27,7 +27,7 @@ describe('bench harness (smoke)', () => {
     const report = JSON.parse(await readFile(json, 'utf8')) as { results: ScenarioResult[] };
     expect(report.results.map((r) => r.scenario)).toEqual([...SCENARIOS]);
     for (const result of report.results) {
-      const needsPostgres = ['cycle', 'scale', 'battles', 'sockets'].includes(result.scenario);
+      const needsPostgres = ['cycle', 'scale', 'battles', 'sockets', 'economy'].includes(result.scenario);
       if (needsPostgres && !postgres) {
         expect(result.skipped).toBe('needs Postgres');
         continue;

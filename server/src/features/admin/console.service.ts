@@ -23,6 +23,11 @@ import { dailyFlows, dayOf, escrowNow, rollUpClosedDays, topHolders } from './ec
 
 const BATTLE_TYPES = new Set(['battle_stake', 'battle_payout', 'battle_refund']);
 const DAY_MS = 86_400_000;
+/**
+ * The top holders are read by a scan of every player (no index on balance: one would cost every money
+ * move an index write, as the balance is updated in place now, HOT), so a node reuses a list this young.
+ */
+const HOLDERS_MAX_AGE_MS = 30_000;
 
 export interface ConsoleDeps {
   database: Database;
@@ -79,6 +84,7 @@ function changes(before: CatalogRow, after: CatalogRow): Record<string, { from: 
 
 export class ConsoleService {
   readonly #now: () => number;
+  #holders: { at: number; rows: Promise<Economy['topHolders']> } | null = null;
 
   constructor(private readonly deps: ConsoleDeps) {
     this.#now = deps.now ?? Date.now;
@@ -222,6 +228,18 @@ export class ConsoleService {
       answer.push({ day, supply, flows });
     }
     return { days: answer, supply, escrow, topHolders: holders };
+  }
+
+  #topHolders(now: number): Promise<Economy['topHolders']> {
+    if (this.#holders && now - this.#holders.at < HOLDERS_MAX_AGE_MS) return this.#holders.rows;
+    const rows = topHolders(this.deps.database.db, 10);
+    const entry = { at: now, rows };
+    this.#holders = entry;
+    // A failed read is not kept: the next request tries again.
+    rows.catch(() => {
+      if (this.#holders === entry) this.#holders = null;
+    });
+    return rows;
   }
 
   async #nameSafe<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {
