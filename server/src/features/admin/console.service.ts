@@ -210,7 +210,7 @@ export class ConsoleService {
     const [all, escrow, holders] = await Promise.all([
       dailyFlows(db, now),
       escrowNow(db),
-      topHolders(db, 10),
+      this.#topHolders(now),
     ]);
     const byDay = new Map(all.map((entry) => [entry.day, entry]));
     const first = dayOf(now - (days - 1) * DAY_MS);
