@@ -153,13 +153,15 @@ describe('console: the economy matches the ledger', () => {
       if (daysAgo % 4 === 0) moves.push([daysAgo, 'battle_stake', -200], [daysAgo, 'battle_refund', 200]);
       if (daysAgo % 7 === 0) moves.push([daysAgo, 'market_fee', -25]);
     }
+    // One statement, so a summing of days running meanwhile (the job at start) sees all of it or none.
     let balance = 0;
-    for (const [daysAgo, type, amount] of moves) {
+    const values = moves.map(([daysAgo, type, amount]) => {
       balance += amount;
       const at = new Date(now - daysAgo * DAY_MS).toISOString();
-      await db.execute(sql`INSERT INTO ledger (player_id, type, amount, balance_after, created_at)
-                           VALUES (${old!.id}, ${type}, ${amount}, ${balance}, ${at}::timestamptz)`);
-    }
+      return sql`(${old!.id}::uuid, ${type}, ${amount}::bigint, ${balance}::bigint, ${at}::timestamptz)`;
+    });
+    await db.execute(sql`INSERT INTO ledger (player_id, type, amount, balance_after, created_at)
+                         VALUES ${sql.join(values, sql`, `)}`);
     await db.execute(sql`UPDATE players SET balance = ${balance} WHERE id = ${old!.id}`);
     boss = await register(server);
     await makeAdmin(server, boss.player.id);
