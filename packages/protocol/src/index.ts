@@ -6,6 +6,7 @@ export * from './fairness';
 export * from './ledger';
 export * from './money';
 export * from './schemas/admin';
+export * from './schemas/admin-console';
 export * from './schemas/auth';
 export * from './schemas/battles';
 export * from './schemas/common';
