@@ -23,6 +23,7 @@ import {
 } from './db/client';
 import { PGLITE_IMPORTED } from './db/pglite-import';
 import { AdminService } from './features/admin/admin.service';
+import { AdminPlayersService } from './features/admin/admin-players.service';
 import { AuthService, backfillNicknameSkeletons } from './features/auth/auth.service';
 import { BattleService } from './features/battles/battles.service';
 import { MatchmakingService } from './features/battles/matchmaking.service';
@@ -60,6 +61,7 @@ export interface Services {
   players: PlayerService;
   shop: ShopService;
   admin: AdminService;
+  adminPlayers: AdminPlayersService;
   battles: BattleService;
   matchmaking: MatchmakingService;
   market: MarketService;
@@ -201,6 +203,18 @@ export function wire(infra: Infrastructure, options: WireOptions = {}): AppConte
     resolver: options.resolveMatches === false ? null : battles,
     log,
   });
+  const adminPlayers = new AdminPlayersService({
+    database,
+    players,
+    battles,
+    wallet,
+    auth,
+    events,
+    matchQueue,
+    catalog: shop,
+    config,
+    log,
+  });
   const realtime = new RealtimeGateway({
     events,
     presence,
@@ -255,7 +269,19 @@ export function wire(infra: Infrastructure, options: WireOptions = {}): AppConte
 
   return {
     ...infra,
-    services: { wallet, auth, players, shop, admin, battles, matchmaking, market, realtime, lobby },
+    services: {
+      wallet,
+      auth,
+      players,
+      shop,
+      admin,
+      adminPlayers,
+      battles,
+      matchmaking,
+      market,
+      realtime,
+      lobby,
+    },
     jobs,
   };
 }
