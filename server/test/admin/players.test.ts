@@ -406,6 +406,31 @@ describe('admin console: players', () => {
     ).toBe(200);
   });
 
+  it('a ban also ends a challenge that committed between its battle locks and its player lock', async () => {
+    const p = await pilot(1_000);
+    const q = await pilot(1_000);
+    // The side connection's challenge holds the pilot's row and its new battle, not yet committed: the ban
+    // locks the (still empty) battles and listings, then waits for the row; the challenge then commits.
+    await side.query('BEGIN');
+    const challenged = await side.query(
+      `SELECT o_status FROM mg_battle_challenge($1, $2, 100, NULL, repeat('ab', 32), true, 60, 5, NULL, '', 50)`,
+      [p.player.id, q.player.id],
+    );
+    expect(challenged.rows[0].o_status).toBe(201);
+    const ban = as(admin, 'POST', `/admin/players/${p.player.id}/ban`, { reason: 'race' });
+    await waitForLockWaiters(side, 1);
+    await side.query('COMMIT');
+    expect((await ban).status).toBe(200);
+    const statuses = rowsOf<{ status: string }>(
+      await server.ctx.database.db.execute(
+        sql`SELECT status FROM battles WHERE challenger_id = ${p.player.id}`,
+      ),
+    );
+    expect(statuses).toEqual([{ status: 'cancelled' }]);
+    expect(await books(server, p.player.id)).toMatchObject({ balance: 1_000, ledgerSum: 1_000 });
+    expect(await auditMoney(server.ctx.database)).toEqual([]);
+  });
+
   it('a temporary ban ends by itself at its until', async () => {
     const p = await pilot();
     const until = new Date(Date.now() + 1_500).toISOString();
