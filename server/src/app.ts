@@ -14,6 +14,7 @@ import Fastify, {
 } from 'fastify';
 import type { AppContext } from './bootstrap';
 import { adminRoutes } from './features/admin/admin.routes';
+import { adminPlayersRoutes } from './features/admin/admin-players.routes';
 import { authRoutes } from './features/auth/auth.routes';
 import { battleRoutes } from './features/battles/battles.routes';
 import { marketRoutes } from './features/market/market.routes';
@@ -173,6 +174,12 @@ export async function buildApp(
         players: services.players,
         admin: services.admin,
         wallet: services.wallet,
+      });
+      await api.register(adminPlayersRoutes, {
+        auth: services.auth,
+        players: services.players,
+        wallet: services.wallet,
+        adminPlayers: services.adminPlayers,
       });
     },
     { prefix: API_PREFIX },

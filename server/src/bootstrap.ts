@@ -24,6 +24,7 @@ import {
 import { PGLITE_IMPORTED } from './db/pglite-import';
 import { ConsoleService } from './features/admin/console.service';
 import { DashboardService, SAMPLE_MS } from './features/admin/dashboard.service';
+import { AdminPlayersService } from './features/admin/admin-players.service';
 import { AuthService, backfillNicknameSkeletons } from './features/auth/auth.service';
 import { BattleService } from './features/battles/battles.service';
 import { MatchmakingService } from './features/battles/matchmaking.service';
@@ -62,6 +63,7 @@ export interface Services {
   shop: ShopService;
   admin: ConsoleService;
   dashboard: DashboardService;
+  adminPlayers: AdminPlayersService;
   battles: BattleService;
   matchmaking: MatchmakingService;
   market: MarketService;
@@ -203,6 +205,18 @@ export function wire(infra: Infrastructure, options: WireOptions = {}): AppConte
     resolver: options.resolveMatches === false ? null : battles,
     log,
   });
+  const adminPlayers = new AdminPlayersService({
+    database,
+    players,
+    battles,
+    wallet,
+    auth,
+    events,
+    matchQueue,
+    catalog: shop,
+    config,
+    log,
+  });
   const realtime = new RealtimeGateway({
     events,
     presence,
@@ -283,6 +297,7 @@ export function wire(infra: Infrastructure, options: WireOptions = {}): AppConte
       shop,
       admin,
       dashboard,
+      adminPlayers,
       battles,
       matchmaking,
       market,

@@ -15,8 +15,16 @@ import { Listing } from './schemas/market';
 export const BusEvents = {
   /** The catalog changed (admin write): nodes drop their cached shop pages. */
   'catalog.changed': Type.Object({}),
-  /** A session was logged out (or found expired): every node closes that token's sockets. */
-  'session.revoked': Type.Object({ tokenHash: Type.String() }),
+  /**
+   * A session was logged out (or found expired), or its player banned or deleted by an admin: every node
+   * closes that token's sockets (4003; the close reason says `banned` or `deleted` for those).
+   */
+  'session.revoked': Type.Object({
+    tokenHash: Type.String(),
+    reason: Type.Optional(
+      Type.Union([Type.Literal('logout'), Type.Literal('banned'), Type.Literal('deleted')]),
+    ),
+  }),
   /** A challenge was created; for both of its players. */
   'battle.challenge': Type.Object({ battle: Battle }),
   /** A battle was resolved (accept or quick match); for both of its players. */

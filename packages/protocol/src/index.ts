@@ -7,6 +7,7 @@ export * from './ledger';
 export * from './money';
 export * from './schemas/admin';
 export * from './schemas/admin-ops';
+export * from './schemas/admin-console';
 export * from './schemas/auth';
 export * from './schemas/battles';
 export * from './schemas/common';

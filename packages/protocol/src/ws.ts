@@ -77,7 +77,7 @@ export type ServerMessageOf<T extends ServerMessageType> = Extract<ServerMessage
 export const WsCloseCode = {
   /** No valid token in the header or in an `auth` message within the auth timeout. */
   UNAUTHENTICATED: 4001,
-  /** The session was logged out or expired. */
+  /** The session was logged out or expired, or its player banned (reason `banned`) or deleted (`deleted`). */
   SESSION_ENDED: 4003,
   /** The player already holds the maximum number of sockets (5). */
   TOO_MANY_SOCKETS: 4008,
@@ -85,6 +85,14 @@ export const WsCloseCode = {
   SLOW_CONSUMER: 4009,
 } as const;
 export type WsCloseCode = (typeof WsCloseCode)[keyof typeof WsCloseCode];
+
+/** Close reasons of SESSION_ENDED that tell a client not to log in again at once. */
+export const WsCloseReason = {
+  /** An admin banned the player. */
+  BANNED: 'banned',
+  /** An admin deleted the account. */
+  DELETED: 'deleted',
+} as const;
 
 /** The path of the WebSocket endpoint. */
 export const WS_PATH = '/api/v1/ws';

@@ -67,6 +67,10 @@ export const players = pgTable(
     index('players_rating_idx').on(t.rating.desc(), t.id),
     // The console lists the newest players first.
     index('players_created_at_idx').on(t.createdAt.desc(), t.id.desc()),
+    // The console's search by nickname prefix (login's key and the skeleton), whatever the collation:
+    // text_pattern_ops compares bytes, so a prefix is one range (~>=~ and ~<~) of each.
+    index('players_nickname_key_prefix_idx').on(t.nicknameKey.op('text_pattern_ops')),
+    index('players_nickname_skeleton_prefix_idx').on(t.nicknameSkeleton.op('text_pattern_ops')),
   ],
 );
 

@@ -46,7 +46,7 @@ export type ItemResponse = Static<typeof ItemResponse>;
 export const GrantBody = Type.Object(
   {
     amount: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000 }),
-    reason: Type.String({ minLength: 1, maxLength: 200 }),
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
   },
   { additionalProperties: false, title: 'Grant' },
 );

@@ -78,7 +78,9 @@ export const Transaction = Type.Object(
     battleId: Type.Union([Uuid, Type.Null()]),
     listingId: Type.Union([Uuid, Type.Null()], { description: 'The market listing of a market_* row' }),
     note: Type.Optional(
-      Type.Union([Type.String(), Type.Null()], { description: 'Why an admin granted credits (admin_grant)' }),
+      Type.Union([Type.String(), Type.Null()], {
+        description: 'Why an admin moved the credits (admin_grant, admin_deduct, account_closed)',
+      }),
     ),
     createdAt: Timestamp,
   },

@@ -6,14 +6,44 @@ import { and, asc, eq, gt, isNull, lt, notExists, or, sql } from 'drizzle-orm';
 import { type Executor, rowsOf } from '../../db/client';
 import { players, sessions } from '../../db/schema';
 
-export async function findCredentials(
-  db: Executor,
-  nicknameKey: string,
-): Promise<{ id: string; passwordHash: string } | null> {
+export interface CredentialsRow {
+  id: string;
+  passwordHash: string;
+  bannedAt: Date | null;
+  bannedUntil: Date | null;
+  banReason: string | null;
+  deletedAt: Date | null;
+}
+
+export async function findCredentials(db: Executor, nicknameKey: string): Promise<CredentialsRow | null> {
   const [row] = await db
-    .select({ id: players.id, passwordHash: players.passwordHash })
+    .select({
+      id: players.id,
+      passwordHash: players.passwordHash,
+      bannedAt: players.bannedAt,
+      bannedUntil: players.bannedUntil,
+      banReason: players.banReason,
+      deletedAt: players.deletedAt,
+    })
     .from(players)
     .where(eq(players.nicknameKey, nicknameKey));
+  return row ?? null;
+}
+
+/** A player's ban columns (login reads them again when its session statement found the player banned). */
+export async function findBan(
+  db: Executor,
+  playerId: string,
+): Promise<Pick<CredentialsRow, 'bannedAt' | 'bannedUntil' | 'banReason' | 'deletedAt'> | null> {
+  const [row] = await db
+    .select({
+      bannedAt: players.bannedAt,
+      bannedUntil: players.bannedUntil,
+      banReason: players.banReason,
+      deletedAt: players.deletedAt,
+    })
+    .from(players)
+    .where(eq(players.id, playerId));
   return row ?? null;
 }
 

@@ -44,10 +44,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ rateLimits: RateLimits; aut
         description:
           'Checks the password, pays the login bonus and returns a new bearer token. Five wrong passwords ' +
           'for one nickname from one address lock that pair (the 6th attempt is a 429); fifty from all ' +
-          'addresses lock the nickname.',
+          'addresses lock the nickname. A banned pilot gets 403 PLAYER_BANNED (with the reason and the end).',
         security: [],
         body: Credentials,
-        response: { 200: SessionResponse, ...errors(400, 401, 404, 429) },
+        response: { 200: SessionResponse, ...errors(400, 401, 403, 404, 429) },
       },
     },
     async (request) => auth.login(request.body.nickname, request.body.password, request.ip),

@@ -18,6 +18,7 @@ import { DomainError } from '../../lib/domain-error';
 import type { PlayerService } from '../players/players.service';
 import {
   deleteDeadSessions,
+  findBan,
   findCredentials,
   findLiveSession,
   findPlayersWithoutSkeleton,
@@ -141,7 +142,10 @@ export class AuthService {
       if (failures && failures.count >= lock.max) throw lockedError(failures.resetAt);
     }
     const credentials = await findCredentials(this.deps.database.db, key);
-    if (!credentials) throw new DomainError('PLAYER_NOT_FOUND', `No pilot is called "${nickname}"`);
+    // A deleted account's key is freed at deletion; a tombstone found anyway is as unknown as a free name.
+    if (!credentials || credentials.deletedAt !== null) {
+      throw new DomainError('PLAYER_NOT_FOUND', `No pilot is called "${nickname}"`);
+    }
     if (!(await this.deps.passwords.verify(credentials.passwordHash, password))) {
       this.deps.metrics.failedLogins.inc();
       const windowMs = this.deps.config.loginLockMinutes * 60_000;
@@ -150,6 +154,8 @@ export class AuthService {
     }
     const own = locks.find((lock) => lock.perAddress);
     if (own) await this.deps.rateLimits.reset(own.key);
+    // Checked after the password, so a ban is told only to whoever knows it.
+    throwIfBanned(credentials);
     const { token, tokenHash, expiresAt } = this.#newToken();
     const opened = await openSessionWithBonus(this.deps.database, {
       playerId: credentials.id,
@@ -158,7 +164,12 @@ export class AuthService {
       tokenHash,
       expiresAt,
     });
-    if (!opened) throw new DomainError('PLAYER_NOT_FOUND', `No pilot is called "${nickname}"`);
+    if (!opened) {
+      // Banned or deleted while this login ran (the session statement checks under the row lock).
+      const now = await findBan(this.deps.database.db, credentials.id);
+      if (now && now.deletedAt === null) throwIfBanned(now);
+      throw new DomainError('PLAYER_NOT_FOUND', `No pilot is called "${nickname}"`);
+    }
     this.deps.metrics.logins.inc({ kind: 'login' });
     return this.#sessionResponse(token, expiresAt, opened.id, opened.bonus);
   }
@@ -177,16 +188,32 @@ export class AuthService {
 
   async logout(player: AuthenticatedPlayer): Promise<void> {
     await revokeSession(this.deps.database.db, player.tokenHash);
+    await this.sessionsEnded([player.tokenHash], 'logout');
+  }
+
+  /**
+   * Tells every node that these sessions ended (already revoked or deleted in the database): each token's
+   * cached lookup is orphaned and its sockets close (4003, with the reason for a ban or a deletion).
+   */
+  async sessionsEnded(
+    tokenHashes: readonly string[],
+    reason: 'logout' | 'banned' | 'deleted',
+  ): Promise<void> {
     // Not a del() of the entry: a lookup on another node that read the session before the revocation may
     // fill the entry after any delete. Bumping the version orphans that fill too (see sessionCacheKey).
-    try {
-      await this.deps.cache.incr(sessionRevisionKey(player.tokenHash));
-    } catch {
-      // The cache is down: nothing is served from it until it is back, under a new generation.
+    for (const revisionKey of new Set(tokenHashes.map(sessionRevisionKey))) {
+      try {
+        await this.deps.cache.incr(revisionKey);
+      } catch {
+        // The cache is down: nothing is served from it until it is back, under a new generation.
+      }
     }
-    // Announced on the bus for listeners on any node (none needs it for correctness: the revision above
-    // is what makes every node refuse the token).
-    void this.deps.events.publish('session.revoked', { tokenHash: player.tokenHash }).catch(() => undefined);
+    // Announced on the bus for the sockets on any node (the revision above is what makes every node
+    // refuse the token over HTTP).
+    for (const tokenHash of tokenHashes) {
+      const payload = reason === 'logout' ? { tokenHash } : { tokenHash, reason };
+      void this.deps.events.publish('session.revoked', payload).catch(() => undefined);
+    }
   }
 
   /** Housekeeping: forgets sessions a day past their end. */
@@ -260,6 +287,22 @@ export function sessionCacheKey(tokenHash: string, revision: string): string {
 
 export function sessionRevisionKey(tokenHash: string): string {
   return `session-rev:${tokenHash.slice(0, 3)}`;
+}
+
+/** 403 PLAYER_BANNED while a ban is in force (a temporary one ends by itself at its `until`). */
+function throwIfBanned(player: {
+  bannedAt: Date | null;
+  bannedUntil: Date | null;
+  banReason: string | null;
+}): void {
+  if (player.bannedAt === null) return;
+  if (player.bannedUntil !== null && player.bannedUntil.getTime() <= Date.now()) return;
+  const until = player.bannedUntil?.toISOString() ?? null;
+  throw new DomainError(
+    'PLAYER_BANNED',
+    until === null ? 'This pilot is banned' : `This pilot is banned until ${until}`,
+    { reason: player.banReason ?? '', until },
+  );
 }
 
 function lockedError(resetAt: number): DomainError {

@@ -57,7 +57,7 @@ export async function insertPlayerWithSession(
 }
 
 /**
- * Opens a session and credits the login bonus unless one was paid within the cooldown, or it would take
+ * Opens a session (null: the player is gone, banned or deleted) and credits the login bonus unless one was paid within the cooldown, or it would take
  * the balance past MAX_MONEY (then it is cut to what fits). Decided on the locked player row (the lock
  * every money move takes first), so two simultaneous logins cannot both slip under a cooldown. Without
  * a cooldown every login pays: the comparison with now() (the transaction's start) would otherwise
@@ -75,7 +75,11 @@ export async function openSessionWithBonus(
                WHEN $2::int = 0 OR last_bonus_at IS NULL
                     OR last_bonus_at <= now() - make_interval(secs => $2::int)
                THEN LEAST($3::bigint, 1000000000000000 - balance) ELSE 0::bigint END AS bonus
-      FROM players WHERE id = $1 FOR NO KEY UPDATE
+      FROM players WHERE id = $1
+        -- A banned or deleted player gets no session, decided on the locked row: a ban committing while
+        -- this waits for the lock is seen (and a ban waiting for this login revokes the session it opens).
+        AND deleted_at IS NULL AND (banned_at IS NULL OR banned_until <= now())
+      FOR NO KEY UPDATE
     ), player AS (
       UPDATE players p SET balance = p.balance + current.bonus,
              last_bonus_at = CASE WHEN current.bonus > 0 THEN now() ELSE p.last_bonus_at END,

@@ -9,8 +9,8 @@ import type { Events } from '../../infra/events';
 export interface FanOutTargets {
   sendTo(playerIds: readonly string[], message: ServerMessage): void;
   broadcast(message: ServerMessage, exceptPlayerId: string): void;
-  /** The session of this token ended: its sockets close. */
-  endSession(tokenHash: string): void;
+  /** The session of this token ended (`reason`: banned or deleted by an admin): its sockets close. */
+  endSession(tokenHash: string, reason?: 'logout' | 'banned' | 'deleted'): void;
 }
 
 /** Subscribes; returns the function that unsubscribes everything. */
@@ -30,7 +30,7 @@ export function subscribeFanOut(events: Pick<Events, 'subscribe'>, to: FanOutTar
     events.subscribe('presence', ({ playerId, online }) =>
       to.broadcast({ type: 'presence', playerId, online }, playerId),
     ),
-    events.subscribe('session.revoked', ({ tokenHash }) => to.endSession(tokenHash)),
+    events.subscribe('session.revoked', ({ tokenHash, reason }) => to.endSession(tokenHash, reason)),
   ];
   return () => {
     for (const off of unsubscribe) off();

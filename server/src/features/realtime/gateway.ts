@@ -15,6 +15,7 @@ import {
   type ServerMessage,
   type ServerMessageOf,
   WsCloseCode,
+  WsCloseReason,
 } from '@metagameplay/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
@@ -67,9 +68,16 @@ export class RealtimeGateway {
     this.#unsubscribe = subscribeFanOut(deps.events, {
       sendTo: (playerIds, message) => this.#sendTo(playerIds, message),
       broadcast: (message, exceptPlayerId) => this.#broadcast(message, exceptPlayerId),
-      endSession: (tokenHash) => {
+      endSession: (tokenHash, reason) => {
+        // A ban or a deletion says so in the close reason (`banned`, `deleted`): the client must not retry.
+        const [message, closeReason] =
+          reason === 'banned'
+            ? ['The pilot was banned', WsCloseReason.BANNED]
+            : reason === 'deleted'
+              ? ['The account was deleted', WsCloseReason.DELETED]
+              : ['The session ended', undefined];
         for (const conn of this.#sockets.ofToken(tokenHash)) {
-          this.#refuse(conn, 'UNAUTHENTICATED', 'The session ended', WsCloseCode.SESSION_ENDED);
+          this.#refuse(conn, 'UNAUTHENTICATED', message, WsCloseCode.SESSION_ENDED, closeReason);
         }
       },
     });
@@ -316,11 +324,11 @@ export class RealtimeGateway {
     if (text !== null && conn.state !== 'closed') write(conn, text, this.deps.maxBufferedBytes);
   }
 
-  #refuse(conn: Connection, code: ErrorCode, message: string, closeCode: number): void {
+  #refuse(conn: Connection, code: ErrorCode, message: string, closeCode: number, closeReason?: string): void {
     if (conn.state === 'closed') return;
     this.#sendError(conn, code, message);
     conn.state = 'closed';
-    conn.socket.close(closeCode, message.slice(0, 120));
+    conn.socket.close(closeCode, (closeReason ?? message).slice(0, 120));
   }
 
   #fail(conn: Connection, error: unknown): void {

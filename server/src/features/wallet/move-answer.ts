@@ -171,6 +171,8 @@ export function ruleError(code: ErrorCode, facts: Outcome): DomainError {
       );
     case 'PLAYER_NOT_FOUND':
       return new DomainError(code, 'No such player');
+    case 'PLAYER_DELETED':
+      return new DomainError(code, 'The account was deleted: it cannot be acted on');
     case 'INVALID_OPPONENT':
       return new DomainError(code, 'You cannot challenge yourself');
     case 'OPPONENT_OFFLINE':

@@ -6,7 +6,8 @@
  *   - the balance_after chain: each ledger row's balance_after = the running Σ amount up to it
  *   - items held = purchases − sales, per (player, item), the market's counted too (a market purchase
  *     brings the item, a market sale takes it), where an item is held in the inventory or in escrow by an
- *     active listing of its seller
+ *     active listing of its seller; a deleted account (the console's delete, whose items
+ *     left with it) holds nothing
  *   - market: each sold listing's ledger rows are its buyer's −price, its seller's +price and −fee (the
  *     fee the listing records), any other listing has none; so Σ balances + Σ fees taken is explained by
  *     the ledger
@@ -56,8 +57,9 @@ const CHECKS: { check: AuditFinding['check']; text: string }[] = [
     check: 'inventory_vs_trades',
     text: `
       SELECT 'player ' || COALESCE(t.player_id, i.player_id) || ' item ' || COALESCE(t.item_id, i.item_id) AS row,
-             'purchases - sales = ' || COALESCE(t.held, 0) || ', inventory or escrow rows = '
-               || COALESCE(i.n, 0) AS detail
+             'purchases - sales = ' || COALESCE(t.held, 0)
+               || CASE WHEN d.id IS NULL THEN '' ELSE ' (account deleted: holds nothing)' END
+               || ', inventory or escrow rows = ' || COALESCE(i.n, 0) AS detail
       FROM (SELECT player_id, item_id,
                    SUM(CASE WHEN type IN ('purchase', 'market_purchase') THEN 1 ELSE -1 END) AS held
             FROM ledger WHERE type IN ('purchase', 'sale', 'market_purchase', 'market_sale') AND item_id IS NOT NULL
@@ -67,7 +69,8 @@ const CHECKS: { check: AuditFinding['check']; text: string }[] = [
                        UNION ALL
                        SELECT seller_id, item_id FROM market_listings WHERE status = 'active') h
                  GROUP BY player_id, item_id) i ON i.player_id = t.player_id AND i.item_id = t.item_id
-      WHERE COALESCE(t.held, 0) <> COALESCE(i.n, 0)`,
+      LEFT JOIN players d ON d.id = COALESCE(t.player_id, i.player_id) AND d.deleted_at IS NOT NULL
+      WHERE CASE WHEN d.id IS NULL THEN COALESCE(t.held, 0) ELSE 0 END <> COALESCE(i.n, 0)`,
   },
   {
     check: 'escrow_total',

@@ -1,6 +1,6 @@
 /**
- * SQL of the wallet. The shop's money moves (buy, sell, grant) are server-side functions
- * (sql/functions/mg_shop_buy.sql, mg_shop_sell.sql, mg_grant.sql) called as named prepared statements: one round trip each, the Idempotency-Key claimed, checked and stored inside the same
+ * SQL of the wallet. The shop's money moves (buy, sell) and the admin's (grant, deduct) are server-side functions
+ * (sql/functions/mg_shop_buy.sql, mg_shop_sell.sql, mg_grant.sql, mg_deduct.sql) called as named prepared statements: one round trip each, the Idempotency-Key claimed, checked and stored inside the same
  * statement. Every function writes its ledger row with the balance change, so `balance = Σ ledger.amount`
  * cannot break; every one locks the player row before any inventory row.
  */
@@ -99,6 +99,18 @@ export function grant(
     database,
     'wallet_grant',
     'SELECT o_kind, o_status, o_outcome FROM mg_grant($1, $2, $3, $4, $5, $6)',
+    [args.actorId, args.playerId, args.amount, args.reason, args.key, args.fingerprint],
+  );
+}
+
+export function deduct(
+  database: Queryable,
+  args: { actorId: string; playerId: string; amount: number; reason: string } & KeyArgs,
+): Promise<MoveRow> {
+  return callMoneyFunction(
+    database,
+    'wallet_deduct',
+    'SELECT o_kind, o_status, o_outcome FROM mg_deduct($1, $2, $3, $4, $5, $6)',
     [args.actorId, args.playerId, args.amount, args.reason, args.key, args.fingerprint],
   );
 }

@@ -17,6 +17,7 @@ import { MoneySlots } from './money-slots';
 import { answerOf, shopAnswer } from './move-answer';
 import {
   buy,
+  deduct,
   deleteExpiredIdempotencyKeys,
   grant,
   type KeyArgs,
@@ -139,6 +140,26 @@ export class WalletService implements KeyedMoves {
     };
     const { answer } = await this.runKeyed(actorId, key, request, (keyArgs) =>
       grant(this.deps.database, { actorId, playerId, amount, reason, ...keyArgs }),
+    );
+    if (answer.statusCode === 200 && !answer.replayed) this.#announceBalanceOf(playerId, answer);
+    return answer;
+  }
+
+  /** An admin's deduction (never below 0); the key is the acting admin's, as for a grant. */
+  async deduct(
+    actorId: string,
+    playerId: string,
+    amount: number,
+    reason: string,
+    key: string | undefined,
+  ): Promise<MoneyMoveResponse> {
+    const request: MoveRequest = {
+      method: 'POST',
+      path: `/admin/players/${playerId}/deductions`,
+      body: { amount, reason },
+    };
+    const { answer } = await this.runKeyed(actorId, key, request, (keyArgs) =>
+      deduct(this.deps.database, { actorId, playerId, amount, reason, ...keyArgs }),
     );
     if (answer.statusCode === 200 && !answer.replayed) this.#announceBalanceOf(playerId, answer);
     return answer;
