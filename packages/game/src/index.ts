@@ -6,7 +6,9 @@
  */
 export * from './game-api';
 export * from './i18n/index';
+export * from './logic/admin-input';
 export * from './logic/battles';
+export * from './logic/economy';
 export * from './logic/failure';
 export * from './logic/ledger-format';
 export * from './logic/list-browser';
