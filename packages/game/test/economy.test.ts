@@ -1,6 +1,6 @@
 /** The operator's economy: ledger types grouped into credits created and destroyed, and the day series. */
 import { describe, expect, it } from 'vitest';
-import { adminEn, adminRu } from '../src/i18n/index';
+import { adminEn, adminRu } from '../src/admin';
 import { CREATED_TYPES, DESTROYED_TYPES, economySeries, moneyFlow, tradeCounts } from '../src/logic/economy';
 
 const flows = {

@@ -1,22 +1,17 @@
 /** Language selection: the two message tables and how a language is chosen. */
-import { adminEn, type AdminMessages } from './admin-en';
-import { adminRu } from './admin-ru';
 import { en, type Messages } from './en';
 import { ru } from './ru';
 import { webEn, type WebMessages } from './web-en';
 import { webRu } from './web-ru';
 
-export { adminEn, adminRu, en, ru, webEn, webRu };
-export type { AdminMessages, Messages, WebMessages };
+export { en, ru, webEn, webRu };
+export type { Messages, WebMessages };
 export type Lang = 'en' | 'ru';
 
 export const messages: Record<Lang, Messages> = { en, ru };
 
 /** The browser game's own texts (buttons, labels); it shows `messages` too. */
 export const webMessages: Record<Lang, WebMessages> = { en: webEn, ru: webRu };
-
-/** The operator's console's texts (`/admin`); only its lazily loaded chunk uses them. */
-export const adminMessages: Record<Lang, AdminMessages> = { en: adminEn, ru: adminRu };
 
 export function isLang(value: string): value is Lang {
   return value === 'en' || value === 'ru';
