@@ -12,6 +12,7 @@ import 'uplot/dist/uPlot.min.css';
 import type uPlot from 'uplot';
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { useConsole } from './console-context';
+import { TableScroll } from './paged-table';
 
 export interface ChartSeries {
   label: string;
@@ -92,7 +93,16 @@ export function Chart(props: ChartProps) {
         scales: { x: { time: true } },
         cursor: { drag: { x: false, y: false } },
         legend: { show: true },
-        axes: [axis, { ...axis, size: 64, values: (_u, ticks) => ticks.map((tick) => valueText(tick)) }],
+        axes: [
+          axis,
+          {
+            ...axis,
+            values: (_u, ticks) => ticks.map((tick) => valueText(tick)),
+            // Wide enough for the longest tick label ("11450.00"), which uPlot would otherwise clip.
+            size: (_u, values) =>
+              24 + 7 * Math.max(4, ...(values ?? []).map((value) => String(value).length)),
+          },
+        ],
         series: [
           {},
           ...props.series.map((s) => ({
@@ -143,7 +153,7 @@ export function Chart(props: ChartProps) {
       <div ref={box} className="chart-canvas" role="img" aria-label={c.chartOf(props.title)} />
       <details className="chart-table">
         <summary>{c.showTable}</summary>
-        <div className="table-scroll">
+        <TableScroll label={c.tableOf(props.title)}>
           <table className="data-table" aria-label={c.tableOf(props.title)}>
             <thead>
               <tr>
@@ -177,7 +187,7 @@ export function Chart(props: ChartProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </details>
     </figure>
   );

@@ -11,6 +11,7 @@ import { ErrorState, Loading } from '../components/states';
 import { useGame } from '../game-context';
 import { Chart, PALETTE } from './chart';
 import { useConsole } from './console-context';
+import { TableScroll } from './paged-table';
 import { refusal } from './refusal';
 import { when } from './when';
 
@@ -123,7 +124,7 @@ function NodesTable(props: { nodes: readonly NodeSeries[] }) {
   return (
     <section className="console-section" aria-labelledby="nodes-heading">
       <h2 id="nodes-heading">{c.dashboard.nodes}</h2>
-      <div className="table-scroll">
+      <TableScroll label={c.dashboard.nodes}>
         <table className="data-table" aria-label={c.dashboard.nodes}>
           <thead>
             <tr>
@@ -159,7 +160,7 @@ function NodesTable(props: { nodes: readonly NodeSeries[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }

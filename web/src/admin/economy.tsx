@@ -18,6 +18,7 @@ import { ErrorState, Loading } from '../components/states';
 import { useGame } from '../game-context';
 import { Chart, PALETTE } from './chart';
 import { useConsole } from './console-context';
+import { TableScroll } from './paged-table';
 import { ledgerTypeLabel } from './labels';
 import { PlayerLink } from './player-link';
 
@@ -154,7 +155,7 @@ export function EconomyView({ data }: { data: Economy }) {
         {data.topHolders.length === 0 ? (
           <p className="empty">{c.economy.noHolders}</p>
         ) : (
-          <div className="table-scroll">
+          <TableScroll label={c.economy.topHolders}>
             <table className="data-table" aria-label={c.economy.topHolders}>
               <thead>
                 <tr>
@@ -177,7 +178,7 @@ export function EconomyView({ data }: { data: Economy }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </section>
     </>

@@ -147,13 +147,20 @@ export function PlayerPage({ id }: { id: string }) {
           <button type="button" className="button" disabled={deleted} onClick={() => setAction('deduct')}>
             {c.player.deduct}
           </button>
-          <button type="button" className="button" disabled={deleted} onClick={() => setAction('ban')}>
-            {c.player.ban}
-          </button>
-          {player.banned !== null && (
-            <button type="button" className="button" disabled={deleted} onClick={() => setAction('unban')}>
-              {c.player.unban}
+          {/* A banned player's ban can be lifted or changed (a new ban replaces its reason and end). */}
+          {player.banned === null ? (
+            <button type="button" className="button" disabled={deleted} onClick={() => setAction('ban')}>
+              {c.player.ban}
             </button>
+          ) : (
+            <>
+              <button type="button" className="button" disabled={deleted} onClick={() => setAction('unban')}>
+                {c.player.unban}
+              </button>
+              <button type="button" className="button" disabled={deleted} onClick={() => setAction('ban')}>
+                {c.player.changeBan}
+              </button>
+            </>
           )}
           <button type="button" className="button" onClick={() => setAction('export')}>
             {c.player.export}
@@ -396,7 +403,7 @@ function PlayerAction(props: {
     case 'ban':
       return (
         <ActionDialog
-          title={c.player.ban}
+          title={player.banned === null ? c.player.ban : c.player.changeBan}
           note={c.player.banNote}
           submitLabel={c.player.ban}
           danger

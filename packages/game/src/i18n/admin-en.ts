@@ -137,6 +137,7 @@ export const adminEn = {
     grant: 'Grant credits',
     deduct: 'Deduct credits',
     ban: 'Ban',
+    changeBan: 'Change ban',
     unban: 'Unban',
     export: 'Export data',
     delete: 'Delete account',

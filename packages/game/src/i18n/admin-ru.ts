@@ -135,6 +135,7 @@ export const adminRu: AdminMessages = {
     grant: 'Начислить кредиты',
     deduct: 'Списать кредиты',
     ban: 'Заблокировать',
+    changeBan: 'Изменить блокировку',
     unban: 'Разблокировать',
     export: 'Выгрузить данные',
     delete: 'Удалить аккаунт',
