@@ -84,7 +84,7 @@ export function DashboardPage() {
       ) : (
         <>
           <p className="console-status" aria-live="off">
-            {updatedAt && c.dashboard.updated(when(updatedAt))}
+            {updatedAt && c.dashboard.updated(`${updatedAt.slice(11, 19)} UTC`)}
           </p>
           {error !== null && (
             <p className="notice bad" role="alert">
