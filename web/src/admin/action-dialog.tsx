@@ -99,8 +99,10 @@ export function ActionDialog(props: ActionDialogProps) {
             aria-describedby={reasonHintId}
             onChange={(e) => setReason(e.target.value)}
           />
-          <small id={reasonHintId}>{c.reasonHint}</small>
         </label>
+        <small className="field-hint" id={reasonHintId}>
+          {c.reasonHint}
+        </small>
         {problem !== null && (
           <p className="notice bad" role="alert">
             {problem}

@@ -351,18 +351,22 @@ function PlayerAction(props: {
   }
 
   const amountField = (
-    <label className="field">
-      <span>{c.player.amount}</span>
-      <input
-        name="amount"
-        inputMode="decimal"
-        autoComplete="off"
-        value={amount}
-        aria-describedby="amount-hint"
-        onChange={(e) => setAmount(e.target.value)}
-      />
-      <small id="amount-hint">{c.player.amountHint}</small>
-    </label>
+    <>
+      <label className="field">
+        <span>{c.player.amount}</span>
+        <input
+          name="amount"
+          inputMode="decimal"
+          autoComplete="off"
+          value={amount}
+          aria-describedby="amount-hint"
+          onChange={(e) => setAmount(e.target.value)}
+        />
+      </label>
+      <small className="field-hint" id="amount-hint">
+        {c.player.amountHint}
+      </small>
+    </>
   );
   const amountProblem = (): string | null => {
     const parsed = parseAmountInput(amount);

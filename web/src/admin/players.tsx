@@ -68,8 +68,10 @@ export function PlayersPage() {
             aria-describedby="player-search-hint"
             onChange={(e) => setSearch(e.target.value)}
           />
-          <small id="player-search-hint">{c.players.searchHint}</small>
         </label>
+        <small className="field-hint" id="player-search-hint">
+          {c.players.searchHint}
+        </small>
       </div>
       <PagedTable
         list={list}
