@@ -15,13 +15,14 @@ import {
 import { formatCredits, type PrivatePlayer, type SessionResponse } from '@metagameplay/protocol';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ChallengeToasts } from './components/challenge-toasts';
+import { ConsoleDoor } from './components/console-door';
 import { Header } from './components/header';
 import { NoticeToast } from './components/notice-toast';
 import { OfflineBanner } from './components/offline-banner';
 import { Loading } from './components/states';
 import { GameContext, type GameContextValue, type Notice, type Session } from './game-context';
 import { RetryCountdown } from './retry-countdown';
-import { type Route, useRoute } from './router';
+import { isAdminRoute, type Route, useRoute } from './router';
 import { BattleScreen } from './screens/battle-screen';
 import { BattlesScreen } from './screens/battles-screen';
 import { HistoryScreen } from './screens/history-screen';
@@ -220,7 +221,7 @@ export function App({ api, tokens, initialLang, onLangChange }: AppProps) {
         ) : session === null ? (
           <LoginScreen key={loginVisit} info={loginInfo} onSession={beginSession} />
         ) : (
-          <CurrentScreen key={routeKey(route)} route={route} />
+          <CurrentScreen key={routeKey(route)} route={route} admin={api.admin} />
         )}
       </main>
       {session !== null && (
@@ -239,11 +240,16 @@ function isOn(route: Route, battleId: string): boolean {
 }
 
 function routeKey(route: Route): string {
+  // The console stays mounted across its own sections (it keeps its navigation and polling itself).
+  if (isAdminRoute(route)) return 'admin';
   return route.name === 'battle' ? `battle:${route.id}` : route.name;
 }
 
-function CurrentScreen({ route }: { route: Route }) {
+function CurrentScreen({ route, admin }: { route: Route; admin: ApiClient['admin'] }) {
   switch (route.name) {
+    case 'admin':
+    case 'adminPlayer':
+      return <ConsoleDoor route={route} admin={admin} />;
     case 'home':
       return <HomeScreen />;
     case 'shop':

@@ -1,6 +1,6 @@
 /**
  * The screens as paths (the server's SPA fallback serves index.html for each), parsed to a typed route
- * and back. Only screen names and battle ids ever go into the URL — never a token.
+ * and back. Only screen names and battle or player ids ever go into the URL — never a token.
  */
 import { useCallback, useEffect, useState } from 'react';
 
@@ -13,7 +13,14 @@ export type Route =
   | { name: 'lobby' }
   | { name: 'battles' }
   | { name: 'battle'; id: string }
-  | { name: 'leaderboard' };
+  | { name: 'leaderboard' }
+  | { name: 'admin'; section: AdminSection }
+  | { name: 'adminPlayer'; id: string };
+
+/** The operator's console (`/admin`, admins only): its sections, `/admin` itself being the dashboard. */
+export const ADMIN_SECTIONS = ['dashboard', 'economy', 'players', 'audit', 'catalog', 'books'] as const;
+export type AdminSection = (typeof ADMIN_SECTIONS)[number];
+export type AdminRoute = Extract<Route, { name: 'admin' | 'adminPlayer' }>;
 
 const SIMPLE = ['shop', 'inventory', 'market', 'history', 'lobby', 'battles', 'leaderboard'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -21,6 +28,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter((part) => part !== '');
   const [first, second] = parts;
+  if (first === 'admin') return parseAdmin(parts.slice(1)) ?? { name: 'home' };
   if (first === 'battles' && second !== undefined && UUID.test(second) && parts.length === 2) {
     return { name: 'battle', id: second.toLowerCase() };
   }
@@ -31,12 +39,31 @@ export function parseRoute(pathname: string): Route {
   return { name: 'home' };
 }
 
+function parseAdmin(parts: readonly string[]): AdminRoute | null {
+  const [section, id] = parts;
+  if (section === undefined) return { name: 'admin', section: 'dashboard' };
+  if (section === 'players' && id !== undefined && UUID.test(id) && parts.length === 2) {
+    return { name: 'adminPlayer', id: id.toLowerCase() };
+  }
+  if (parts.length !== 1 || section === 'dashboard') return null;
+  const known = ADMIN_SECTIONS.find((name) => name === section);
+  return known ? { name: 'admin', section: known } : null;
+}
+
+export function isAdminRoute(route: Route): route is AdminRoute {
+  return route.name === 'admin' || route.name === 'adminPlayer';
+}
+
 export function routePath(route: Route): string {
   switch (route.name) {
     case 'home':
       return '/';
     case 'battle':
       return `/battles/${encodeURIComponent(route.id)}`;
+    case 'admin':
+      return route.section === 'dashboard' ? '/admin' : `/admin/${route.section}`;
+    case 'adminPlayer':
+      return `/admin/players/${encodeURIComponent(route.id)}`;
     default:
       return `/${route.name}`;
   }

@@ -45,6 +45,7 @@ import type {
   PageQuery,
   ShopQuery,
 } from './api-types';
+import { adminConsoleCalls } from './admin-console';
 import { checkBattle } from './checked-battle';
 import { ApiError, isApiError, NetworkError } from './errors';
 import { newClientSeed, newIdempotencyKey } from './idempotency-key';
@@ -90,11 +91,22 @@ export class ApiClient {
       ...(options.language === undefined ? {} : { language: options.language }),
     });
     this.admin = {
+      ...adminConsoleCalls({
+        json: (spec) => this.http.request({ ...spec, token: this.token }),
+        text: async (spec) => {
+          const response = await this.http.send({ ...spec, token: this.token, parseBody: 'text' });
+          return {
+            text: typeof response.body === 'string' ? response.body : '',
+            contentType: response.headers.get('content-type') ?? '',
+          };
+        },
+        newIdempotencyKey: () => this.makeIdempotencyKey(),
+      }),
       createItem: (body) => this.call({ method: 'POST', path: `${API}/admin/items`, body, retry: 'once' }),
       updateItem: (id, body) =>
         this.call({ method: 'PATCH', path: `${API}/admin/items/${segment(id)}`, body, retry: 'idempotent' }),
-      deleteItem: (id) =>
-        this.call({ method: 'DELETE', path: `${API}/admin/items/${segment(id)}`, retry: 'idempotent' }),
+      deleteItem: (id, body) =>
+        this.call({ method: 'DELETE', path: `${API}/admin/items/${segment(id)}`, body, retry: 'idempotent' }),
       grantCredits: (playerId, body, moveOptions) =>
         this.call({
           method: 'POST',

@@ -6,6 +6,7 @@ import type {
   ItemResponse,
   UpdateItemBody,
 } from '@metagameplay/protocol';
+import type { AdminConsoleApi, OptionalReasonBody } from './admin-console';
 import type { CheckedBattle } from './checked-battle';
 import type { RetryInfo, RetryPolicy } from './retry';
 
@@ -69,9 +70,17 @@ export interface CheckedBattlePage {
   nextCursor: string | null;
 }
 
-export interface AdminApi {
-  createItem(body: CreateItemBody): Promise<ItemResponse>;
-  updateItem(id: number, body: UpdateItemBody): Promise<ItemResponse>;
-  deleteItem(id: number): Promise<void>;
+/** What the console's item calls send besides name, price and power (API.md "The operator's console"). */
+export interface AdminItemExtras {
+  /** Translations by language code (`en`, `ru`), replacing the old set. */
+  names?: Record<string, string>;
+  reason?: string;
+}
+
+export interface AdminApi extends AdminConsoleApi {
+  createItem(body: CreateItemBody & AdminItemExtras): Promise<ItemResponse>;
+  updateItem(id: number, body: UpdateItemBody & AdminItemExtras): Promise<ItemResponse>;
+  /** Retires the item (it leaves the shop); the reason, when given, goes to the audit log. */
+  deleteItem(id: number, body?: OptionalReasonBody): Promise<void>;
   grantCredits(playerId: string, body: GrantBody, options?: MoneyMoveOptions): Promise<GrantResponse>;
 }

@@ -3,6 +3,7 @@
  * the bench and black-box tests: HTTP calls (api-client.ts) and the live WebSocket connection
  * (realtime.ts, its events in realtime-events.ts, the games' subscriptions in live-events.ts), with every battle re-checked by the protocol's `verifyBattle` (checked-battle.ts).
  */
+export * from './admin-console';
 export * from './api-client';
 export * from './api-types';
 export * from './checked-battle';

@@ -35,8 +35,11 @@ export interface RequestSpec {
   retry: RetryMode;
   /** Statuses answered with a body rather than an ApiError; default: 2xx. */
   accept?: (status: number) => boolean;
-  /** False to ignore the response body (probes whose body is not part of the contract). */
-  parseBody?: boolean;
+  /**
+   * False to ignore the response body (probes whose body is not part of the contract); 'text' to take
+   * it as text, unparsed (a file to download).
+   */
+  parseBody?: boolean | 'text';
   /** Revalidate with If-None-Match and reuse the cached body on 304. */
   conditional?: boolean;
 }
@@ -108,7 +111,9 @@ export class HttpTransport {
   }
 
   private async attempt(spec: RequestSpec, url: string): Promise<RawResponse> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = {
+      accept: spec.parseBody === 'text' ? '*/*' : 'application/json',
+    };
     if (this.options.language) headers['accept-language'] = this.options.language;
     if (spec.token) headers.authorization = `Bearer ${spec.token}`;
     if (spec.idempotencyKey !== undefined) headers['idempotency-key'] = spec.idempotencyKey;
@@ -160,6 +165,7 @@ export class HttpTransport {
       if (cached) return { status: 200, headers: raw.headers, body: cached.body };
     }
     if (!accepted) throw apiErrorFromResponse(raw.status, raw.headers, parseJson(raw.text));
+    if (spec.parseBody === 'text') return { status: raw.status, headers: raw.headers, body: raw.text };
     if (spec.parseBody === false || raw.text.trim() === '') {
       return { status: raw.status, headers: raw.headers, body: undefined };
     }

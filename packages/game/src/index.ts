@@ -2,7 +2,8 @@
  * @metagameplay/game: what the console (Ink) and the browser (React DOM) games share, so a rule or a
  * sentence is written once — the rules of screens as pure functions (paging with a cursor stack, the
  * login dialogue, battles, trade confirmation, failure handling, input validation, ledger formatting) and the
- * en/ru texts. Nothing here renders or touches a terminal or a DOM.
+ * en/ru texts. Nothing here renders or touches a terminal or a DOM. The operator's console has its own
+ * entry, `@metagameplay/game/admin` (admin.ts), so the game's bundles never carry it.
  */
 export * from './game-api';
 export * from './i18n/index';

@@ -2,7 +2,7 @@
 import type { Lang } from '@metagameplay/game';
 import { formatCredits } from '@metagameplay/protocol';
 import { useGame } from '../game-context';
-import { type Route, routePath } from '../router';
+import { isAdminRoute, type Route, routePath } from '../router';
 
 export function Header(props: { onLang: (lang: Lang) => void; onLogout: () => void }) {
   const { w, t, lang, session, route, navigate } = useGame();
@@ -16,7 +16,11 @@ export function Header(props: { onLang: (lang: Lang) => void; onLogout: () => vo
     { route: { name: 'battles' }, label: w.nav.battles },
     { route: { name: 'leaderboard' }, label: w.nav.leaderboard },
   ];
-  const current = route.name === 'battle' ? 'battles' : route.name;
+  // The operator's console is linked for admins only (and refused to anyone else at /admin).
+  if (session?.player.role === 'admin') {
+    links.push({ route: { name: 'admin', section: 'dashboard' }, label: w.nav.console });
+  }
+  const current = route.name === 'battle' ? 'battles' : isAdminRoute(route) ? 'admin' : route.name;
   return (
     <header className="header">
       <div className="header-top">

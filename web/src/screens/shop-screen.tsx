@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { PagedView } from '../components/paged-view';
 import { Screen } from '../components/screen';
-import { Stat } from '../components/stat';
+import { ShopItemRow } from '../components/shop-item-row';
 import { useGame, useSession } from '../game-context';
 import { useDebounced } from '../hooks/use-debounced';
 import { usePagedList } from '../hooks/use-paged-list';
@@ -102,38 +102,7 @@ export function ShopScreen() {
           const mine = owned.has(item.id);
           const tooDear = !mine && item.price > balance;
           return (
-            <li key={item.id} className={`row item${tooDear ? ' dim' : ''}${mine ? ' owned' : ''}`}>
-              <span className="item-name">{item.name}</span>
-              <Stat kind="power" label={t.shop.columns.power} title={t.shop.columns.power}>
-                {item.power}
-              </Stat>
-              <span className="item-price">
-                <span className="sr-only">{t.shop.columns.price}: </span>
-                {t.credits(formatCredits(item.price))}
-                {item.lowestMarketPrice != null && (
-                  <small className="market-price">
-                    {t.market.lowest(formatCredits(item.lowestMarketPrice))}
-                  </small>
-                )}
-              </span>
-              <span className="item-action">
-                {mine ? (
-                  <span className="badge owned-badge">✓ {w.shop.ownedBadge}</span>
-                ) : (
-                  <button
-                    type="button"
-                    className="button small"
-                    aria-label={w.shop.buyItem(item.name)}
-                    disabled={busy}
-                    aria-disabled={tooDear}
-                    title={tooDear ? w.shop.cannotAfford : undefined}
-                    onClick={() => ask(item)}
-                  >
-                    {w.shop.buy}
-                  </button>
-                )}
-              </span>
-            </li>
+            <ShopItemRow key={item.id} item={item} mine={mine} tooDear={tooDear} busy={busy} onBuy={ask} />
           );
         }}
       />

@@ -38,8 +38,8 @@ export interface World {
   browser: Browser;
   players: Player[];
   a11y: Array<{ screen: string; violations: AxeViolation[] }>;
-  /** The gzipped weight of the built JavaScript. */
-  jsGzipBytes: number;
+  /** The gzipped weight of the built JavaScript: a player's first load, and the lazily loaded rest. */
+  js: JsWeight;
   close(): Promise<void>;
 }
 
@@ -52,11 +52,7 @@ export async function openWorld(): Promise<World> {
     // NODE_ENV=production: vitest's NODE_ENV=test would bundle React's development build.
     { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
   );
-  let jsGzipBytes = 0;
-  const assets = path.join(dist, 'assets');
-  for (const file of readdirSync(assets).filter((name) => name.endsWith('.js'))) {
-    jsGzipBytes += gzipSync(readFileSync(path.join(assets, file)), { level: 9 }).length;
-  }
+  const js = measureJs(dist);
   const server = await GameServer.create(40);
   server.env = { WEB_DIST_DIR: dist };
   await server.start();
@@ -66,7 +62,7 @@ export async function openWorld(): Promise<World> {
     browser,
     players: [],
     a11y: [],
-    jsGzipBytes,
+    js,
     async close() {
       for (const player of world.players) await player.context.close().catch(() => undefined);
       await browser.close();
@@ -75,6 +71,44 @@ export async function openWorld(): Promise<World> {
     },
   };
   return world;
+}
+
+export interface JsWeight {
+  /** What a player's first load fetches: the module scripts of index.html and its modulepreloads. */
+  firstLoad: { files: string[]; gzipBytes: number };
+  /** Every other chunk, fetched only on demand (the operator's console and its charts, uPlot). */
+  lazy: { files: string[]; gzipBytes: number };
+}
+
+/** The JavaScript of a build, weighed gzipped (level 9): a player's first load apart from the lazy chunks. */
+export function measureJs(dist: string): JsWeight {
+  const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
+  const firstLoad = new Set<string>();
+  for (const tag of html.match(/<(script|link)\b[^>]*>/g) ?? []) {
+    const attribute = (name: string): string | undefined =>
+      new RegExp(`\\s${name}=["']([^"']*)["']`).exec(tag)?.[1];
+    const url = tag.startsWith('<script')
+      ? attribute('type') === 'module'
+        ? attribute('src')
+        : undefined
+      : attribute('rel') === 'modulepreload'
+        ? attribute('href')
+        : undefined;
+    if (url !== undefined && url.endsWith('.js')) firstLoad.add(path.posix.basename(url));
+  }
+  if (firstLoad.size === 0) throw new Error(`index.html loads no module script:\n${html}`);
+  const weight = (files: string[]) => ({
+    files,
+    gzipBytes: files.reduce(
+      (sum, file) => sum + gzipSync(readFileSync(path.join(dist, 'assets', file)), { level: 9 }).length,
+      0,
+    ),
+  });
+  const all = readdirSync(path.join(dist, 'assets')).filter((name) => name.endsWith('.js'));
+  return {
+    firstLoad: weight(all.filter((file) => firstLoad.has(file))),
+    lazy: weight(all.filter((file) => !firstLoad.has(file))),
+  };
 }
 
 /** A new browser context (a pilot's own storage) in `locale`. */

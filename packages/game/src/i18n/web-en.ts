@@ -36,6 +36,14 @@ export const webEn = {
     leaderboard: 'Leaderboard',
     logout: 'Log out',
     balance: 'Your credits',
+    console: 'Console',
+  },
+
+  admin: {
+    notAllowedHeading: 'Not allowed',
+    notAllowed: 'The operator’s console is for admins only.',
+    toBridge: 'Back to the bridge',
+    loadFailed: 'The console could not be loaded.',
   },
 
   login: {

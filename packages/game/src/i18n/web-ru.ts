@@ -34,6 +34,14 @@ export const webRu: WebMessages = {
     leaderboard: 'Рейтинг',
     logout: 'Выйти',
     balance: 'Ваши кредиты',
+    console: 'Пульт',
+  },
+
+  admin: {
+    notAllowedHeading: 'Нет доступа',
+    notAllowed: 'Пульт оператора — только для администраторов.',
+    toBridge: 'Вернуться на мостик',
+    loadFailed: 'Не удалось загрузить пульт.',
   },
 
   login: {
