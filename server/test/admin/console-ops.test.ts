@@ -63,7 +63,14 @@ describe('console: catalog, books, refusals', () => {
     const id: number = created.body.item.id;
     expect(created.body.item).toMatchObject({ name, names: { ru: 'Ионная пушка' }, active: true });
 
-    expect((await call(server, 'DELETE', api(`/admin/items/${id}`), { token: boss.token })).status).toBe(204);
+    expect(
+      (
+        await call(server, 'DELETE', api(`/admin/items/${id}`), {
+          token: boss.token,
+          body: { reason: 'recall' },
+        })
+      ).status,
+    ).toBe(204);
     const listed = await call(server, 'GET', api('/admin/items'), { token: boss.token });
     expect(listed.body.items.find((item: { id: number }) => item.id === id)).toMatchObject({ active: false });
 
@@ -90,7 +97,7 @@ describe('console: catalog, books, refusals', () => {
 
     for (const [action, reason] of [
       ['item_create', 'winter event'],
-      ['item_retire', null],
+      ['item_retire', 'recall'],
       ['item_update', 'typo'],
       ['item_restore', 'back by demand'],
     ] as const) {

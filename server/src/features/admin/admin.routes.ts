@@ -19,6 +19,7 @@ import {
   UpdateItemBody,
 } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { bearerAuth, errors } from '../../lib/http';
 import { authenticatedPlayer, requireAdmin } from '../auth/authenticate';
@@ -27,6 +28,11 @@ import type { PlayerService } from '../players/players.service';
 import { sendMoneyMove } from '../wallet/wallet.http';
 import type { WalletService } from '../wallet/wallet.service';
 import type { ConsoleService } from './console.service';
+
+/** The body `{reason}` is optional: a bare request counts as {}. */
+async function emptyBodyIsNoReason(request: FastifyRequest): Promise<void> {
+  request.body ??= {};
+}
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{
   auth: AuthService;
@@ -83,18 +89,23 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
     '/admin/items/:id',
     {
       onRequest: preHandler,
+      preValidation: emptyBodyIsNoReason,
       schema: {
         tags,
         security: bearerAuth,
         operationId: 'retireItem',
         summary: 'Retire an item: it leaves the shop, owners keep it',
-        description: 'Takes an item off sale. Owners keep it and can still sell it.',
+        description:
+          'Takes an item off sale. Owners keep it and can still sell it. An optional body `{reason}` goes to ' +
+          'the audit log.',
         params: ItemIdParams,
+        body: OptionalReasonBody,
         response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
-      await admin.setActive(authenticatedPlayer(request).id, request.params.id, false, null);
+      const reason = request.body.reason ?? null;
+      await admin.setActive(authenticatedPlayer(request).id, request.params.id, false, reason);
       return reply.code(204).send(null);
     },
   );
@@ -119,6 +130,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
     '/admin/items/:id/restore',
     {
       onRequest: preHandler,
+      preValidation: emptyBodyIsNoReason,
       schema: {
         tags,
         security: bearerAuth,
@@ -127,7 +139,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
         description:
           'A retired item goes back on sale; an item in the shop is a 404. Recorded in the audit log.',
         params: ItemIdParams,
-        body: Type.Optional(OptionalReasonBody),
+        body: OptionalReasonBody,
         response: { 200: CatalogItemResponse, ...errors(400, 401, 403, 404) },
       },
     },
@@ -136,7 +148,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
         authenticatedPlayer(request).id,
         request.params.id,
         true,
-        request.body?.reason ?? null,
+        request.body.reason ?? null,
       ),
     }),
   );
@@ -145,6 +157,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
     '/admin/books/check',
     {
       onRequest: preHandler,
+      preValidation: emptyBodyIsNoReason,
       schema: {
         tags,
         security: bearerAuth,
@@ -153,11 +166,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
         description:
           'The checks of `npm run admin -- audit` over the whole database: balance = Σ ledger, the ' +
           'balance_after chain, items against trades, escrow, the market. Recorded in the audit log.',
-        body: Type.Optional(OptionalReasonBody),
+        body: OptionalReasonBody,
         response: { 200: BooksCheck, ...errors(400, 401, 403) },
       },
     },
-    async (request) => admin.checkBooks(authenticatedPlayer(request).id, request.body?.reason ?? null),
+    async (request) => admin.checkBooks(authenticatedPlayer(request).id, request.body.reason ?? null),
   );
 
   app.get(
