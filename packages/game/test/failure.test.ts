@@ -28,6 +28,18 @@ describe('failures', () => {
     expect(failureMessage(ru, new ApiError(404, 'ITEM_NOT_FOUND', 'raw'))).toBe(ru.errors.itemNotFound);
   });
 
+  it('tells a banned pilot why and until when', () => {
+    const forGood = new ApiError(403, 'PLAYER_BANNED', 'raw', {
+      details: { reason: 'cheating', until: null },
+    });
+    expect(failureMessage(en, forGood)).toBe('This pilot is banned: cheating');
+    const forAWhile = new ApiError(403, 'PLAYER_BANNED', 'raw', {
+      details: { reason: 'spam', until: '2026-12-08T10:30:00.000Z' },
+    });
+    expect(failureMessage(en, forAWhile)).toBe('This pilot is banned until 2026-12-08 10:30 UTC: spam');
+    expect(failureMessage(ru, forAWhile)).toBe('Этот пилот заблокирован до 2026-12-08 10:30 UTC: spam');
+  });
+
   it('survives malformed details and unknown codes without leaking server text', () => {
     const odd = new ApiError(409, 'INSUFFICIENT_FUNDS', 'raw', { details: { balance: 'lots' } });
     expect(failureMessage(en, odd)).toBe(en.errors.insufficientFundsPlain);

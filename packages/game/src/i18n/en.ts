@@ -210,6 +210,8 @@ export const en = {
     notOwned: 'You do not own this item (any more).',
     itemNotFound: 'This item is no longer traded in the galaxy.',
     invalidCredentials: 'Wrong password, pilot.',
+    banned: (reason: string, until: string | null) =>
+      `This pilot is banned${until === null ? '' : ` until ${until}`}${reason === '' ? '.' : `: ${reason}`}`,
     playerNotFound: 'No pilot with that nickname.',
     nicknameTaken: 'That nickname was just taken — choose another.',
     validation: 'The galaxy rejected that input — check it and try again.',

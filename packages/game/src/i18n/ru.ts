@@ -203,6 +203,8 @@ export const ru: Messages = {
     notOwned: 'Этого предмета у вас нет (уже нет).',
     itemNotFound: 'Этим предметом в галактике больше не торгуют.',
     invalidCredentials: 'Неверный пароль, пилот.',
+    banned: (reason: string, until: string | null) =>
+      `Этот пилот заблокирован${until === null ? '' : ` до ${until}`}${reason === '' ? '.' : `: ${reason}`}`,
     playerNotFound: 'Пилота с таким никнеймом нет.',
     nicknameTaken: 'Этот никнейм только что заняли — выберите другой.',
     validation: 'Галактика отклонила ввод — проверьте и попробуйте снова.',

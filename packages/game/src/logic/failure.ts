@@ -89,6 +89,12 @@ export function failureMessage(t: Messages, error: unknown): string {
       return t.errors.invalidCredentials;
     case 'PLAYER_NOT_FOUND':
       return t.errors.playerNotFound;
+    case 'PLAYER_BANNED': {
+      const details = api.details as { reason?: unknown; until?: unknown } | undefined;
+      const reason = typeof details?.reason === 'string' ? details.reason : '';
+      const until = typeof details?.until === 'string' ? details.until : null;
+      return t.errors.banned(reason, until === null ? null : `${until.slice(0, 16).replace('T', ' ')} UTC`);
+    }
     case 'NICKNAME_TAKEN':
       return t.errors.nicknameTaken;
     case 'VALIDATION_ERROR':
