@@ -38,10 +38,21 @@ export class RedisEventBus implements EventBus {
   /** SUBSCRIBE/UNSUBSCRIBE commands not yet answered; see subscribed(). */
   readonly #pending = new Set<Promise<void>>();
   #closed = false;
+  /**
+   * The wanted channels were sent since the connection last came up. ioredis sets its status to 'ready'
+   * a tick before it emits 'ready', so the status alone would let subscribed() answer before #onReady
+   * has subscribed (a message published then was lost: seen as a flaky test under load).
+   */
+  #upToDate = false;
 
   readonly #onReady = (): void => {
+    this.#upToDate = true;
     const channels = [...this.#handlers.keys()].map((channel) => this.#prefix + channel);
     if (channels.length > 0) this.#track(this.#sub.subscribe(...channels));
+  };
+
+  readonly #onClose = (): void => {
+    this.#upToDate = false;
   };
 
   readonly #onMessage = (redisChannel: string, payload: string): void => {
@@ -73,7 +84,10 @@ export class RedisEventBus implements EventBus {
     this.#onError = options.onError ?? (() => {});
     this.#ownsPub = options.ownsPub ?? false;
     this.#sub.on('ready', this.#onReady);
+    this.#sub.on('close', this.#onClose);
     this.#sub.on('message', this.#onMessage);
+    // A connection that is up already (and announced it): nothing is wanted yet, so nothing is missing.
+    if (isReady(this.#sub)) this.#upToDate = true;
   }
 
   async publish(channel: string, message: unknown): Promise<void> {
@@ -98,7 +112,9 @@ export class RedisEventBus implements EventBus {
       handlers = new Set();
       this.#handlers.set(channel, handlers);
       // When sub is not ready this fails fast, and #onReady subscribes once the connection is back.
-      if (isReady(this.#sub) && !this.#closed) this.#track(this.#sub.subscribe(this.#prefix + channel));
+      if (isReady(this.#sub) && this.#upToDate && !this.#closed) {
+        this.#track(this.#sub.subscribe(this.#prefix + channel));
+      }
     }
     handlers.add(handler);
     return () => {
@@ -119,7 +135,7 @@ export class RedisEventBus implements EventBus {
   async subscribed(): Promise<void> {
     // Every 'ready' subscribes to the whole wanted set (#onReady runs first: it was registered first),
     // so "ready and nothing pending" means every current channel is subscribed.
-    while (!this.#closed && (!isReady(this.#sub) || this.#pending.size > 0)) {
+    while (!this.#closed && (!isReady(this.#sub) || !this.#upToDate || this.#pending.size > 0)) {
       if (this.#pending.size > 0) await this.#answered();
       else
         await new Promise<void>((resolve) => {
@@ -139,6 +155,7 @@ export class RedisEventBus implements EventBus {
     this.#closed = true;
     this.#handlers.clear();
     this.#sub.off('ready', this.#onReady);
+    this.#sub.off('close', this.#onClose);
     this.#sub.off('message', this.#onMessage);
     await closeRedisClient(this.#sub);
     if (this.#ownsPub) await closeRedisClient(this.#pub);

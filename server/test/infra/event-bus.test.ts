@@ -1,5 +1,6 @@
 // One EventBus suite, run over LocalEventBus and RedisEventBus (the shared test Redis, random prefix),
 // plus two RedisEventBus instances standing for two server nodes.
+import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventBus, LocalEventBus } from '../../src/infra/event-bus.js';
 import { closeRedisClient, type Redis } from '../../src/infra/redis.js';
@@ -127,6 +128,38 @@ function openRedisBus(): RedisEventBus {
 describeEventBus('redis', () => {
   const bus = openRedisBus();
   return { bus, settle: () => bus.subscribed() };
+});
+
+describe('RedisEventBus.subscribed', () => {
+  it("waits for the subscriptions sent on a connection's 'ready', not only for its status", async () => {
+    // ioredis sets status 'ready' a tick before it emits 'ready' (when the bus subscribes): a fake
+    // connection holds that moment open.
+    const sent: string[][] = [];
+    const sub = Object.assign(new EventEmitter(), {
+      status: 'connecting',
+      subscribe: async (...channels: string[]) => {
+        sent.push(channels);
+      },
+    });
+    const pub = Object.assign(new EventEmitter(), { status: 'ready' });
+    const bus = new RedisEventBus({
+      pub: pub as unknown as Redis,
+      sub: sub as unknown as Redis,
+      keyPrefix: 'x:',
+    });
+    bus.subscribe('balance', () => {});
+    sub.status = 'ready';
+    let answered = false;
+    const waiting = bus.subscribed().then(() => {
+      answered = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(false);
+    expect(sent).toEqual([]);
+    sub.emit('ready');
+    await waiting;
+    expect(sent).toEqual([['x:ev:balance']]);
+  });
 });
 
 describe.skipIf(!redisConfigured)('RedisEventBus between two nodes', () => {
