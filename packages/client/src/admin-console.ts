@@ -5,7 +5,13 @@
  * draw one Idempotency-Key per call, as every money move does. The two downloads (a player's export,
  * the audit log) come back as the file's text, for the caller to save.
  */
-import type { BattlePage, Listing, OwnedItem, TransactionPage } from '@metagameplay/protocol';
+import {
+  ADMIN_ACTIONS,
+  type BattlePage,
+  type Listing,
+  type OwnedItem,
+  type TransactionPage,
+} from '@metagameplay/protocol';
 import type { PageQuery } from './api-types';
 import type { HttpMethod, QueryValue, RequestSpec } from './transport';
 
@@ -73,19 +79,8 @@ export interface OptionalReasonBody {
   reason?: string;
 }
 
-export const AUDIT_ACTIONS = [
-  'grant',
-  'deduct',
-  'ban',
-  'unban',
-  'export',
-  'delete',
-  'item_create',
-  'item_update',
-  'item_retire',
-  'item_restore',
-  'books_check',
-] as const;
+/** What an admin did, as the audit log names it: the protocol's list, one source for server and clients. */
+export const AUDIT_ACTIONS = ADMIN_ACTIONS;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
