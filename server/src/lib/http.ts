@@ -1,6 +1,6 @@
 /** Small helpers shared by route modules. */
 import { ErrorBody } from '@metagameplay/protocol';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Error responses a route may give, for its schema (and so for the OpenAPI document). */
 export function errors(...statuses: number[]): Record<number, typeof ErrorBody> {
@@ -15,3 +15,8 @@ export function sendJsonText(reply: FastifyReply, status: number, body: string |
 }
 
 export const bearerAuth = [{ bearerAuth: [] }];
+
+/** preValidation of a route whose body is optional: a bare request counts as {}. */
+export async function optionalBody(request: FastifyRequest): Promise<void> {
+  request.body ??= {};
+}

@@ -1,12 +1,10 @@
 /**
  * A keyset-paginated table of the console: the game's paged list (use-paged-list: the cursor stack,
- * stale answers dropped) drawn as a <table> that scrolls sideways on a narrow screen, with the same
- * pager as the game's lists (← Previous / page number / Next →).
+ * stale answers dropped) drawn as a <table> that scrolls sideways on a narrow screen, in the game's own
+ * paged frame (components/paged-view.tsx: states and the ← Previous / page number / Next → pager).
  */
-import { pageNumber } from '@metagameplay/game';
 import type { ReactNode } from 'react';
-import { ErrorState, Loading } from '../components/states';
-import { useGame } from '../game-context';
+import { PagedFrame } from '../components/paged-view';
 import type { PagedList } from '../hooks/use-paged-list';
 
 export interface Column<T> {
@@ -68,40 +66,14 @@ export function PagedTable<T>(props: {
   columns: readonly Column<T>[];
   rowKey: (row: T) => string | number;
 }) {
-  const { w } = useGame();
-  const { state, error } = props.list;
-  if (!state.loaded) {
-    return error !== null ? <ErrorState error={error} onRetry={props.list.reload} /> : <Loading />;
-  }
   return (
-    <div className="paged" aria-busy={props.list.loading}>
-      {error !== null && <ErrorState error={error} onRetry={props.list.reload} />}
-      {state.items.length === 0 ? (
-        <p className="empty">{props.empty}</p>
-      ) : (
-        <DataTable label={props.label} columns={props.columns} rows={state.items} rowKey={props.rowKey} />
+    <PagedFrame
+      list={props.list}
+      empty={props.empty}
+      pagerLabel={(page) => `${props.label}: ${page}`}
+      body={(items) => (
+        <DataTable label={props.label} columns={props.columns} rows={items} rowKey={props.rowKey} />
       )}
-      <nav className="pager" aria-label={`${props.label}: ${w.page(pageNumber(state))}`}>
-        <button
-          type="button"
-          className="button ghost"
-          disabled={state.back.length === 0 || props.list.loading}
-          onClick={props.list.previous}
-        >
-          {w.previousPage}
-        </button>
-        <span className="page-number" aria-live="polite">
-          {w.page(pageNumber(state))}
-        </span>
-        <button
-          type="button"
-          className="button ghost"
-          disabled={state.nextCursor === null || props.list.loading}
-          onClick={props.list.next}
-        >
-          {w.nextPage}
-        </button>
-      </nav>
-    </div>
+    />
   );
 }

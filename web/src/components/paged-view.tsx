@@ -8,28 +8,27 @@ import { useGame } from '../game-context';
 import type { PagedList } from '../hooks/use-paged-list';
 import { ErrorState, Loading } from './states';
 
-export function PagedView<T>(props: {
+/**
+ * The frame of any paged list (the game's rows, the console's tables): `body` draws a non-empty page;
+ * `pagerLabel` names the pager from the page text ("Page 2").
+ */
+export function PagedFrame<T>(props: {
   list: PagedList<T>;
   empty: string;
-  label: string;
-  row: (item: T) => ReactNode;
+  pagerLabel?: (page: string) => string;
+  body: (items: readonly T[]) => ReactNode;
 }) {
   const { w } = useGame();
   const { state, error } = props.list;
   if (!state.loaded) {
     return error !== null ? <ErrorState error={error} onRetry={props.list.reload} /> : <Loading />;
   }
+  const page = w.page(pageNumber(state));
   return (
     <div className="paged" aria-busy={props.list.loading}>
       {error !== null && <ErrorState error={error} onRetry={props.list.reload} />}
-      {state.items.length === 0 ? (
-        <p className="empty">{props.empty}</p>
-      ) : (
-        <ul className="rows" aria-label={props.label}>
-          {state.items.map((item) => props.row(item))}
-        </ul>
-      )}
-      <nav className="pager" aria-label={w.page(pageNumber(state))}>
+      {state.items.length === 0 ? <p className="empty">{props.empty}</p> : props.body(state.items)}
+      <nav className="pager" aria-label={props.pagerLabel ? props.pagerLabel(page) : page}>
         <button
           type="button"
           className="button ghost"
@@ -39,7 +38,7 @@ export function PagedView<T>(props: {
           {w.previousPage}
         </button>
         <span className="page-number" aria-live="polite">
-          {w.page(pageNumber(state))}
+          {page}
         </span>
         <button
           type="button"
@@ -51,5 +50,24 @@ export function PagedView<T>(props: {
         </button>
       </nav>
     </div>
+  );
+}
+
+export function PagedView<T>(props: {
+  list: PagedList<T>;
+  empty: string;
+  label: string;
+  row: (item: T) => ReactNode;
+}) {
+  return (
+    <PagedFrame
+      list={props.list}
+      empty={props.empty}
+      body={(items) => (
+        <ul className="rows" aria-label={props.label}>
+          {items.map((item) => props.row(item))}
+        </ul>
+      )}
+    />
   );
 }

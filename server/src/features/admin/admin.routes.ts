@@ -19,20 +19,14 @@ import {
   UpdateItemBody,
 } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { bearerAuth, errors } from '../../lib/http';
+import { bearerAuth, errors, optionalBody } from '../../lib/http';
 import { authenticatedPlayer, requireAdmin } from '../auth/authenticate';
 import type { AuthService } from '../auth/auth.service';
 import type { PlayerService } from '../players/players.service';
 import { sendMoneyMove } from '../wallet/wallet.http';
 import type { WalletService } from '../wallet/wallet.service';
 import type { ConsoleService } from './console.service';
-
-/** The body `{reason}` is optional: a bare request counts as {}. */
-async function emptyBodyIsNoReason(request: FastifyRequest): Promise<void> {
-  request.body ??= {};
-}
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{
   auth: AuthService;
@@ -89,7 +83,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
     '/admin/items/:id',
     {
       onRequest: preHandler,
-      preValidation: emptyBodyIsNoReason,
+      preValidation: optionalBody,
       schema: {
         tags,
         security: bearerAuth,
@@ -130,7 +124,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
     '/admin/items/:id/restore',
     {
       onRequest: preHandler,
-      preValidation: emptyBodyIsNoReason,
+      preValidation: optionalBody,
       schema: {
         tags,
         security: bearerAuth,
@@ -157,7 +151,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
     '/admin/books/check',
     {
       onRequest: preHandler,
-      preValidation: emptyBodyIsNoReason,
+      preValidation: optionalBody,
       schema: {
         tags,
         security: bearerAuth,

@@ -15,7 +15,7 @@ import {
   PageQuery,
 } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { bearerAuth, errors } from '../../lib/http';
+import { bearerAuth, errors, optionalBody } from '../../lib/http';
 import { authenticatedPlayer, requirePlayer } from '../auth/authenticate';
 import type { AuthService } from '../auth/auth.service';
 import { sendMoneyMove } from '../wallet/wallet.http';
@@ -62,10 +62,7 @@ export const battleRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; battle
     '/battles/:id/accept',
     {
       onRequest,
-      // The body is optional: a bare POST counts as {}.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
+      preValidation: optionalBody,
       schema: {
         tags,
         security: bearerAuth,

@@ -17,7 +17,7 @@ import {
   MyListings,
 } from '@metagameplay/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { bearerAuth, errors } from '../../lib/http';
+import { bearerAuth, errors, optionalBody } from '../../lib/http';
 import { requestLanguage } from '../../lib/language';
 import { authenticatedPlayer, requirePlayer } from '../auth/authenticate';
 import type { AuthService } from '../auth/auth.service';
@@ -102,10 +102,7 @@ export const marketRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; market
     '/market/listings/:id/buy',
     {
       onRequest,
-      // The body is optional: a bare POST counts as {}.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
+      preValidation: optionalBody,
       schema: {
         tags,
         security: bearerAuth,

@@ -12,7 +12,7 @@ import {
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requestLanguage } from '../../lib/language';
-import { bearerAuth, errors, sendJsonText } from '../../lib/http';
+import { bearerAuth, errors, sendJsonText, optionalBody } from '../../lib/http';
 import { authenticatedPlayer, requirePlayer } from '../auth/authenticate';
 import type { AuthService } from '../auth/auth.service';
 import { sendMoneyMove } from '../wallet/wallet.http';
@@ -80,10 +80,7 @@ export const shopRoutes: FastifyPluginAsyncTypebox<{
     '/shop/items/:id/buy',
     {
       onRequest: requirePlayer(auth),
-      // The body is optional: a bare POST counts as {}.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
+      preValidation: optionalBody,
       schema: {
         tags,
         security: bearerAuth,

@@ -126,40 +126,41 @@ export class WalletService implements KeyedMoves {
   }
 
   /** An admin's grant; the key belongs to the acting admin, as every key to the player who sends it. */
-  async grant(
+  grant(
     actorId: string,
     playerId: string,
     amount: number,
     reason: string,
     key: string | undefined,
   ): Promise<MoneyMoveResponse> {
-    const request: MoveRequest = {
-      method: 'POST',
-      path: `/admin/players/${playerId}/credits`,
-      body: { amount, reason },
-    };
-    const { answer } = await this.runKeyed(actorId, key, request, (keyArgs) =>
-      grant(this.deps.database, { actorId, playerId, amount, reason, ...keyArgs }),
-    );
-    if (answer.statusCode === 200 && !answer.replayed) this.#announceBalanceOf(playerId, answer);
-    return answer;
+    return this.#adminMove('credits', grant, { actorId, playerId, amount, reason }, key);
   }
 
   /** An admin's deduction (never below 0); the key is the acting admin's, as for a grant. */
-  async deduct(
+  deduct(
     actorId: string,
     playerId: string,
     amount: number,
     reason: string,
     key: string | undefined,
   ): Promise<MoneyMoveResponse> {
+    return this.#adminMove('deductions', deduct, { actorId, playerId, amount, reason }, key);
+  }
+
+  async #adminMove(
+    path: 'credits' | 'deductions',
+    move: typeof grant,
+    args: { actorId: string; playerId: string; amount: number; reason: string },
+    key: string | undefined,
+  ): Promise<MoneyMoveResponse> {
+    const { actorId, playerId, amount, reason } = args;
     const request: MoveRequest = {
       method: 'POST',
-      path: `/admin/players/${playerId}/deductions`,
+      path: `/admin/players/${playerId}/${path}`,
       body: { amount, reason },
     };
     const { answer } = await this.runKeyed(actorId, key, request, (keyArgs) =>
-      deduct(this.deps.database, { actorId, playerId, amount, reason, ...keyArgs }),
+      move(this.deps.database, { ...args, ...keyArgs }),
     );
     if (answer.statusCode === 200 && !answer.replayed) this.#announceBalanceOf(playerId, answer);
     return answer;
