@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
@@ -43,8 +43,15 @@ export class PageGuard {
   /** While true (the server is down on purpose), connection failures are expected. */
   outage = false;
   private readonly allowed: RegExp[] = [];
+  /** Counts the page's navigations (goto, reload); each request remembers the count it started in. */
+  private navigations = 0;
+  private readonly startedIn = new WeakMap<Request, number>();
 
   constructor(readonly page: Page) {
+    page.on('request', (request) => {
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) this.navigations += 1;
+      else this.startedIn.set(request, this.navigations);
+    });
     page.on('console', (message) => {
       if (message.type() === 'error') this.record('console', message.text());
     });
@@ -54,6 +61,10 @@ export class PageGuard {
       // The browser fetches the icon on its own and drops that fetch when the page navigates (a
       // reload, a log-out): not a failure of the game.
       if (errorText === 'net::ERR_ABORTED' && new URL(request.url()).pathname === '/favicon.svg') return;
+      // A fetch still in flight when the test leaves the page (page.goto) is dropped by the browser with
+      // ERR_ABORTED: the page is gone, not failed. The client's own timeout aborts in place and counts.
+      const started = this.startedIn.get(request);
+      if (errorText === 'net::ERR_ABORTED' && started !== undefined && started < this.navigations) return;
       this.record('requestfailed', `${request.method()} ${request.url()} ${errorText}`);
     });
     page.on('response', (response) => {
