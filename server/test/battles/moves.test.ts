@@ -171,6 +171,28 @@ describe.each(backends)('battles: moves (%s)', (backend) => {
     expect(await balanceOf(a)).toBe(5_000);
   });
 
+  it('a challenge refused its in-flight slot is 429 even while Presence fails (its lookup runs beside the slot)', async () => {
+    const a = await pilot(5_000);
+    const b = await pilot(5_000);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const down = vi.spyOn(f.server.ctx.presence, 'isOnline').mockRejectedValueOnce(new Error('redis down'));
+    const full = vi.spyOn(f.server.ctx.inFlight, 'acquire').mockResolvedValue(null);
+    try {
+      const answer = await post(a, '/battles', { opponentId: b.player.id, stake: 1_000 });
+      expect([answer.status, answer.body.error.code]).toEqual([429, 'RATE_LIMITED']);
+      expect(down).toHaveBeenCalledOnce();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      full.mockRestore();
+      down.mockRestore();
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(await balanceOf(a)).toBe(5_000);
+  });
+
   it('Idempotency-Key: a repeated challenge or accept replays its first answer; another request is refused', async () => {
     const a = await pilot(10_000);
     const b = await pilot(10_000);

@@ -87,17 +87,20 @@ export class BattleService implements MatchResolver, PendingChallenges {
     body: CreateBattleBody,
     key: string | undefined,
   ): Promise<BattleMoveResponse> {
-    const opponentOnline = body.opponentId !== playerId && (await this.#isOnline(body.opponentId));
+    // Asked at once, beside the in-flight slot's command (one Redis round trip for both, pipelined),
+    // and awaited inside the slot; a refusal of the slot leaves the answer unread, not unhandled.
+    const online = body.opponentId === playerId ? Promise.resolve(false) : this.#isOnline(body.opponentId);
+    online.catch(() => undefined);
     const seed = randomBytes(32).toString('hex');
     const request: MoveRequest = { method: 'POST', path: '/battles', body };
-    return this.#keyedMove(playerId, key, request, (keyArgs) =>
+    return this.#keyedMove(playerId, key, request, async (keyArgs) =>
       battleChallenge(this.deps.database, {
         challengerId: playerId,
         opponentId: body.opponentId,
         stake: body.stake,
         clientSeed: body.clientSeed ?? null,
         seed,
-        opponentOnline,
+        opponentOnline: await online,
         ttlSeconds: this.deps.config.battleChallengeTtlSeconds,
         maxPending: MAX_PENDING_CHALLENGES,
         baseStrength: this.deps.config.battleBaseStrength,
