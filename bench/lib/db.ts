@@ -353,3 +353,10 @@ export async function moneyAudit(url: string): Promise<string[]> {
     await database.close();
   }
 }
+
+/** Sets synchronous_commit on a bench database: new connections (both sides) take it. */
+export async function setSynchronousCommit(database: string, value: 'on' | 'off'): Promise<void> {
+  await withClient(databaseUrl('postgres'), (c) =>
+    c.query(`ALTER DATABASE ${database} SET synchronous_commit = ${value === 'on' ? 'on' : 'off'}`),
+  );
+}

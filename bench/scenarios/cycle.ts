@@ -18,13 +18,12 @@ import { watchCpu } from '../lib/cpu';
 import { freshBenchRedis } from '../lib/redis';
 import { cycleLua, hasWrk, runWrk } from '../lib/wrk';
 import {
-  databaseUrl,
   ledgerMaxId,
   ledgerMismatches,
   openSessions,
+  setSynchronousCommit,
   settleCycles,
   spreadSample,
-  withClient,
 } from '../lib/db';
 import { type CostContext, costsText, measureRound, type RoundCosts } from '../lib/costs';
 import { alternate, type LoadResult, median as medianRound, runLoad, warmUp } from '../lib/load';
@@ -399,11 +398,4 @@ function emptyCosts(): RoundCosts {
     statements: [],
     redis: null,
   };
-}
-
-/** Sets synchronous_commit on a bench database: new connections (both sides) take it. */
-export async function setSynchronousCommit(database: string, value: 'on' | 'off'): Promise<void> {
-  await withClient(databaseUrl('postgres'), (c) =>
-    c.query(`ALTER DATABASE ${database} SET synchronous_commit = ${value === 'on' ? 'on' : 'off'}`),
-  );
 }
