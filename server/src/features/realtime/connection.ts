@@ -11,6 +11,12 @@ import type { AuthenticatedPlayer } from '../auth/auth.service';
 /** Events queued for a socket still waiting for its `hello`; more means it will not keep up. */
 const MAX_BACKLOG = 1_000;
 
+/** The TCP stream under a WebSocket (the upgrade request's socket), as far as writing needs it. */
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
 export interface Connection {
   socket: WebSocket;
   state: 'authenticating' | 'syncing' | 'open' | 'closed';
@@ -22,11 +28,19 @@ export interface Connection {
   backlog: string[];
   alive: boolean;
   timer: NodeJS.Timeout | null;
+  /**
+   * The stream under the socket: frames written in one turn of the event loop (a battle's result and a
+   * balance heard in one read from the bus) leave in one system call, corked until the turn ends.
+   */
+  stream: Corkable | null;
+  corked: boolean;
 }
 
-export function newConnection(socket: WebSocket): Connection {
+export function newConnection(socket: WebSocket, stream: Corkable | null = null): Connection {
   return {
     socket,
+    stream,
+    corked: false,
     state: 'authenticating',
     player: null,
     authStarted: false,
@@ -53,7 +67,17 @@ export function write(conn: Connection, text: string, maxBufferedBytes: number):
     closeSlow(conn);
     return;
   }
+  if (conn.stream && !conn.corked) {
+    conn.corked = true;
+    conn.stream.cork();
+    process.nextTick(uncork, conn);
+  }
   conn.socket.send(text);
+}
+
+function uncork(conn: Connection): void {
+  conn.corked = false;
+  conn.stream?.uncork();
 }
 
 function closeSlow(conn: Connection): void {

@@ -24,7 +24,7 @@ import type { Presence } from '../../infra/presence';
 import type { AuthenticatedPlayer, AuthService } from '../auth/auth.service';
 import type { PlayerService } from '../players/players.service';
 import { subscribeFanOut } from './bus-fanout';
-import { type Connection, deliver, newConnection, write } from './connection';
+import { type Connection, type Corkable, deliver, newConnection, write } from './connection';
 import { SocketRegistry } from './socket-registry';
 import { encode, isClientMessage, rawText } from './ws-messages';
 
@@ -112,10 +112,10 @@ export class RealtimeGateway {
 
   /**
    * Takes a new socket: `player` when the upgrade carried a valid bearer token, null when it must send
-   * an `auth` message first.
+   * an `auth` message first. `stream` is the upgraded TCP socket under it (frames of one turn share a write).
    */
-  accept(socket: WebSocket, player: AuthenticatedPlayer | null): void {
-    const conn = newConnection(socket);
+  accept(socket: WebSocket, player: AuthenticatedPlayer | null, stream: Corkable | null = null): void {
+    const conn = newConnection(socket, stream);
     this.#sockets.add(conn);
     socket.on('message', (data, isBinary) => this.#onMessage(conn, data, isBinary));
     socket.on('pong', () => {

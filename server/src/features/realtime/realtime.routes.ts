@@ -44,7 +44,7 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<{
       if (!player) throw new DomainError('UNAUTHENTICATED', 'The token is invalid, expired or revoked');
       request.player = player;
     },
-    wsHandler: (socket, request) => gateway.accept(socket, request.player),
+    wsHandler: (socket, request) => gateway.accept(socket, request.player, request.raw.socket),
     // A plain GET (no Upgrade): a 404 like any unknown page, in our shape (@fastify/websocket's own is empty).
     handler: () => {
       throw new DomainError('NOT_FOUND', 'This is the WebSocket endpoint: connect with Upgrade: websocket');
