@@ -31,7 +31,7 @@ async function open(): Promise<Opened> {
   const { port } = server.address() as AddressInfo;
   const client = new WebSocket(`ws://127.0.0.1:${port}`);
   const received: string[] = [];
-  client.on('message', (data) => received.push(String(data)));
+  client.on('message', (data: Buffer) => received.push(data.toString('utf8')));
   const [serverSide, request] = await accepted;
   await new Promise((resolve) =>
     client.readyState === WebSocket.OPEN ? resolve(null) : client.once('open', resolve),
