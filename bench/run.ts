@@ -24,6 +24,9 @@
  *   --no-postgres       skip the scenarios that need Postgres and pgbench
  *   --json FILE         where to write the results as JSON (default bench/results/latest.json)
  *
+ * BENCH_NODE_FLAGS="--perf-basic-prof ..." adds Node flags to every process the harness starts (the server and
+ * the baselines), e.g. to read their JIT frames with `perf record -p PID`.
+ *
  * BENCH_SERVER_ROOT=DIR measures the server of another checkout (a worktree of an earlier commit, built, with
  * its node_modules) against the same baselines: the "before" of a change, measured the same way.
  *

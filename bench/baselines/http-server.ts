@@ -5,11 +5,18 @@
  *                  BASELINE_HEADERS (captured from the real server's answer), like the warm shop page.
  * BASELINE=argon2  answers every POST with argon2id.verify(BASELINE_HASH, password from the JSON body):
  *                  the bound on a login, with no database, session or JSON schema work.
- * GET /healthz answers 200 in both modes.
+ * BASELINE=moves   the least node for the buy + sell cycle: POST /api/v1/shop/items/:id/buy and
+ *                  /api/v1/me/items/:id/sell run the server's own statements (mg_shop_buy, mg_shop_sell,
+ *                  named prepared, on a pg pool of the server's size, DATABASE_URL) for the player of the
+ *                  bearer token (sessions read once at start) and answer the statement's values as JSON:
+ *                  the node CPU a move costs with no framework, validation, Redis, events or logging.
+ * GET /healthz answers 200 in every mode.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { verify } from '@node-rs/argon2';
+import pg from 'pg';
 
 const mode = process.env.BASELINE ?? 'static';
 const port = Number(process.env.PORT ?? 0);
@@ -50,7 +57,80 @@ function argon2Handler(): http.RequestListener {
   };
 }
 
-const server = http.createServer(mode === 'argon2' ? argon2Handler() : staticHandler());
+/** The statements exactly as the server sends them (server/src/features/wallet/wallet.repository.ts). */
+const BUY =
+  'SELECT o_kind, o_status, o_code, o_balance, o_price, o_power, o_at, o_tx, o_stored ' +
+  'FROM mg_shop_buy($1, $2, $3, $4, $5, $6, $7)';
+const SELL =
+  'SELECT o_kind, o_status, o_code, o_balance, o_price, o_power, o_amount, o_tx, o_stored ' +
+  'FROM mg_shop_sell($1, $2, $3, $4, $5, $6)';
+const MOVE_PATH = /^\/api\/v1\/(?:shop\/items\/(\d+)\/buy|me\/items\/(\d+)\/sell)(?:\?|$)/;
+
+interface MoveRow {
+  o_status: number | null;
+  o_balance: string | null;
+  o_price: string | null;
+}
+
+async function movesHandler(): Promise<http.RequestListener> {
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
+  const sessions = new Map<string, string>();
+  const { rows } = await pool.query<{ token_hash: string; player_id: string }>(
+    'SELECT token_hash, player_id::text AS player_id FROM sessions WHERE expires_at > now()',
+  );
+  for (const row of rows) sessions.set(row.token_hash, row.player_id);
+  const name = process.env.BASELINE_ITEM_NAME ?? 'item';
+  return (request, response) => {
+    const route = MOVE_PATH.exec(request.url ?? '');
+    if (request.url === '/healthz' || !route) {
+      response.writeHead(request.url === '/healthz' ? 200 : 404).end();
+      return;
+    }
+    const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    const playerId = sessions.get(createHash('sha256').update(token).digest('hex'));
+    if (!playerId) {
+      response.writeHead(401, { 'x-request-id': request.headers['x-request-id'] ?? '' }).end();
+      return;
+    }
+    request.resume();
+    request.on('end', () => {
+      const buying = route[1] !== undefined;
+      const itemId = Number(route[1] ?? route[2]);
+      const key = request.headers['idempotency-key'];
+      const keyArgs =
+        typeof key === 'string'
+          ? [key, createHash('sha256').update(`${request.url}`).digest('hex')]
+          : [null, ''];
+      const query = buying
+        ? { name: 'wallet_buy', text: BUY, values: [playerId, itemId, null, 100, ...keyArgs, name] }
+        : { name: 'wallet_sell', text: SELL, values: [playerId, itemId, 100, ...keyArgs, name] };
+      pool
+        .query<MoveRow>(query)
+        .then(({ rows: [row] }) => {
+          if (!row) throw new Error('no row');
+          const body = JSON.stringify({
+            balance: row.o_balance,
+            item: { id: itemId, name, price: row.o_price },
+          });
+          response
+            .writeHead(row.o_status ?? 500, {
+              'content-type': 'application/json; charset=utf-8',
+              // The server echoes it; the load generator pairs each answer with its request by it.
+              'x-request-id': request.headers['x-request-id'] ?? '',
+            })
+            .end(body);
+        })
+        .catch(() => {
+          if (!response.headersSent) response.writeHead(500);
+          response.end();
+        });
+    });
+  };
+}
+
+const handler =
+  mode === 'argon2' ? argon2Handler() : mode === 'moves' ? await movesHandler() : staticHandler();
+const server = http.createServer(handler);
 server.keepAliveTimeout = 72_000;
 server.listen(port, host);
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

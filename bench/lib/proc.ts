@@ -69,6 +69,9 @@ export interface StartOptions {
 export async function startProcess(options: StartOptions): Promise<Proc> {
   const port = await freePort();
   const nodeArgs = options.plainNode ? [] : ['--import', 'tsx'];
+  // Extra flags for every measured process, e.g. `--perf-basic-prof` to read JIT frames with `perf`.
+  if (process.env.BENCH_NODE_FLAGS)
+    nodeArgs.unshift(...process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean));
   if (options.cpuProfDir) {
     // One directory per run: tsx's loader thread writes its own (small) profile next to the main one.
     const dir = path.join(options.cpuProfDir, options.name);

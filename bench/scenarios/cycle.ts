@@ -9,6 +9,11 @@
  * the ratio is the same whether counted in cycles or transactions. Server peak RSS is read from VmHWM.
  * Two variants: plain requests and requests with a fresh Idempotency-Key on every move; both are
  * compared with the same least-SQL reference. Every round notes how busy the machine was.
+ *
+ * A third side, the least node (bench/baselines/http-server.ts, BASELINE=moves: node:http and pg sending
+ * the server's own two statements, nothing else), is driven by the same wrk script in the reference's
+ * rounds: the node CPU per cycle a move costs on this machine with no framework, Redis or events, beside
+ * the server's. Not when another checkout's server is measured (its statements may differ).
  */
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -28,7 +33,7 @@ import {
 import { type CostContext, costsText, measureRound, type RoundCosts } from '../lib/costs';
 import { alternate, type LoadResult, median as medianRound, runLoad, warmUp } from '../lib/load';
 import { cycleScript, leastSqlCycleScript, type PgbenchResult, runPgbench } from '../lib/pgbench';
-import { type Proc, serverRoot, startGameServer } from '../lib/proc';
+import { type Proc, serverRoot, startGameServer, startProcess } from '../lib/proc';
 import { atLeast, atMost, type BenchOptions, type Row, type ScenarioResult } from '../lib/report';
 import { cycleRequests, type Player } from '../lib/workloads';
 import { type Dataset, prepareDataset } from './dataset';
@@ -181,6 +186,14 @@ async function cycleVsPgbench(
     options.profileDir,
   );
   const wrk = hasWrk();
+  const leastNode =
+    wrk && !serverRoot
+      ? await startProcess({
+          name: `cycle-least-node-${idempotent ? 'idem' : 'plain'}-${setting.commit}`,
+          script: 'bench/baselines/http-server.ts',
+          env: { BASELINE: 'moves', DATABASE_URL: dataset.url },
+        })
+      : null;
   const http = (durationS: number): Promise<CycleRun> =>
     wrk
       ? wrkCycle(server, players, item, { idempotent, connections, threads: options.wrkThreads, durationS })
@@ -198,6 +211,7 @@ async function cycleVsPgbench(
     http: Measured<CycleRun>;
     least: Measured<PgbenchResult>;
     own: Measured<PgbenchResult> | null;
+    node: Measured<CycleRun> | null;
   };
   let rss: number | null;
   let httpMoves = 0;
@@ -208,11 +222,24 @@ async function cycleVsPgbench(
     await settle();
     // Warm both sides, then alternate measured rounds (the idle server keeps its pool open meanwhile).
     const warmS = Math.round(options.warmupS);
+    const leastNodeCycle = (durationS: number) =>
+      leastNode
+        ? wrkCycle(leastNode, players, item, {
+            idempotent,
+            connections,
+            threads: options.wrkThreads,
+            durationS,
+          })
+        : null;
     if (warmS > 0) {
       await http(warmS);
       await settle();
       await pgbench(least, warmS);
       await settle();
+      if (leastNode) {
+        await leastNodeCycle(warmS);
+        await settle();
+      }
     }
     const counted = async <T>(
       label: string,
@@ -256,15 +283,25 @@ async function cycleVsPgbench(
                 () => pgbench(own, options.durationS),
                 () => undefined,
               ),
+        node: leastNode
+          ? await counted(
+              'least node',
+              leastNode.pid,
+              () => leastNodeCycle(options.durationS) as Promise<CycleRun>,
+              () => undefined,
+            )
+          : null,
       }),
       (r) => r.out.cyclesPerS,
       (r) => r.least.out.tps,
     );
     const ownRounds = rounds.allB.map((r) => r.own).filter((r): r is Measured<PgbenchResult> => r !== null);
+    const nodeRounds = rounds.allB.map((r) => r.node).filter((r): r is Measured<CycleRun> => r !== null);
     median = {
       http: rounds.a,
       least: rounds.b.least,
       own: ownRounds.length > 0 ? medianRound(ownRounds, (r) => r.out.tps) : null,
+      node: nodeRounds.length > 0 ? medianRound(nodeRounds, (r) => r.costs.nodeCpuUs ?? 0) : null,
     };
     rss = server.peakRssMiB();
     const httpCycles = rounds.allA.reduce((n, r) => n + r.out.cyclesPerS * r.out.load.durationS, 0);
@@ -275,6 +312,9 @@ async function cycleVsPgbench(
         `rounds cycles/s: HTTP ${rounds.allA.map((r) => r.out.cyclesPerS.toFixed(0)).join(' ')}, ` +
         `least SQL ${rounds.allB.map((r) => r.least.out.tps.toFixed(0)).join(' ')}` +
         (m.own ? `, server SQL ${rounds.allB.map((r) => r.own?.out.tps.toFixed(0) ?? '-').join(' ')}` : '') +
+        (m.node
+          ? `, least node ${rounds.allB.map((r) => r.node?.out.cyclesPerS.toFixed(0) ?? '-').join(' ')}`
+          : '') +
         `; median HTTP round: ${m.http.out.load.total} requests, ${m.http.out.failed} failed, ` +
         `${m.http.out.load.non2xx} non-2xx; pgbench failed ${m.least.out.failed}`,
     );
@@ -286,7 +326,10 @@ async function cycleVsPgbench(
       notes.push(
         `${variant}, every round's DB / node CPU µs per cycle: HTTP ` +
           rounds.allA.map((r) => `${cycleUs(r.costs.dbCpuUs)}/${cycleUs(r.costs.nodeCpuUs)}`).join(' ') +
-          `; least SQL ${rounds.allB.map((r) => cycleUs(r.least.costs.dbCpuUs)).join(' ')}`,
+          `; least SQL ${rounds.allB.map((r) => cycleUs(r.least.costs.dbCpuUs)).join(' ')}` +
+          (m.node
+            ? `; least node ${rounds.allB.map((r) => `${cycleUs(r.node?.costs.dbCpuUs ?? null)}/${cycleUs(r.node?.costs.nodeCpuUs ?? null)}`).join(' ')}`
+            : ''),
       );
       for (const statement of m.http.costs.statements) {
         notes.push(
@@ -296,6 +339,8 @@ async function cycleVsPgbench(
     }
     for (const line of busy) notes.push(`${variant} CPU, ${line}`);
     // Every counted cycle must have written its two ledger rows (settling may add a few more).
+    const leastNodeFailed = nodeRounds.reduce((n, r) => n + r.out.failed + r.out.load.non2xx, 0);
+    if (leastNodeFailed > 0) throw new Error(`${variant}: the least node failed ${leastNodeFailed} requests`);
     if (httpMoves < 2 * Math.round(httpCycles) || pgMoves < 2 * pgCycles) {
       throw new Error(
         `${variant}: fewer ledger rows than 2 per cycle (HTTP ${httpMoves}/${httpCycles}, pgbench ${pgMoves}/${pgCycles})`,
@@ -303,6 +348,7 @@ async function cycleVsPgbench(
     }
   } finally {
     await server.stop();
+    await leastNode?.stop();
   }
   const http0 = median.http.out;
   const least0 = median.least.out;
@@ -371,6 +417,21 @@ async function cycleVsPgbench(
       target: setting.commit === 'on' ? '≤ 300 µs' : undefined,
       verdict: setting.commit === 'on' ? (node === null ? 'MISS' : atMost(node * 2, 300)) : 'info',
     });
+    const floor = median.node?.costs.nodeCpuUs ?? null;
+    if (median.node) {
+      rows.push({
+        scenario: 'cycle',
+        name: `node CPU per cycle: the server vs the least node (node:http + pg, same SQL), commit ${setting.commit}`,
+        project: { label: 'server', rate: node === null ? undefined : node * 2, unit: 'µs/cycle' },
+        baseline: {
+          label: `least node, ${median.node.out.cyclesPerS.toFixed(0)} cycles/s`,
+          rate: floor === null ? undefined : floor * 2,
+          unit: 'µs/cycle',
+        },
+        ratio: node !== null && floor ? node / floor : Number.NaN,
+        verdict: 'info',
+      });
+    }
   }
   if (!idempotent && setting.commit === 'on') {
     rows.push({

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScenarioResult } from '../lib/report';
+import { hasWrk } from '../lib/wrk';
 import { main, SCENARIOS } from '../run';
 
 const postgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -51,6 +52,14 @@ describe('bench harness (smoke)', () => {
         expect(row.baseline?.rate).toBeGreaterThan(0);
       }
       expect(battles.notes.some((n) => n.includes("the server's audit: 0 findings"))).toBe(true);
+    }
+    // The least node ran the cycle beside the server (the scenario throws when one of its moves failed).
+    const cycle = report.results.find((r) => r.scenario === 'cycle');
+    if (postgres && cycle && hasWrk()) {
+      const floor = cycle.rows.find((r) =>
+        r.name.startsWith('node CPU per cycle: the server vs the least node'),
+      );
+      expect(floor?.baseline?.rate).toBeGreaterThan(0);
     }
     expect(code).toBe(0);
   });
