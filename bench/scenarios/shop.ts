@@ -144,8 +144,8 @@ export async function shopScenario(options: BenchOptions): Promise<ScenarioResul
             rssMiB: baselineServer.peakRssMiB(),
           },
           ratio,
-          target: '≥ 0.6× req/s',
-          verdict: atLeast(ratio, 0.6),
+          target: '≥ 0.7× req/s',
+          verdict: atLeast(ratio, 0.7),
         },
       ],
     };
