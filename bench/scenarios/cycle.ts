@@ -192,6 +192,9 @@ async function cycleVsPgbench(
           name: `cycle-least-node-${idempotent ? 'idem' : 'plain'}-${setting.commit}`,
           script: 'bench/baselines/http-server.ts',
           env: { BASELINE: 'moves', DATABASE_URL: dataset.url },
+        }).catch(async (error: unknown) => {
+          await server.stop();
+          throw error;
         })
       : null;
   const http = (durationS: number): Promise<CycleRun> =>
@@ -338,9 +341,10 @@ async function cycleVsPgbench(
       }
     }
     for (const line of busy) notes.push(`${variant} CPU, ${line}`);
-    // Every counted cycle must have written its two ledger rows (settling may add a few more).
+    // The least node answers every move as the server does; a refusal would make its figure a lie.
     const leastNodeFailed = nodeRounds.reduce((n, r) => n + r.out.failed + r.out.load.non2xx, 0);
     if (leastNodeFailed > 0) throw new Error(`${variant}: the least node failed ${leastNodeFailed} requests`);
+    // Every counted cycle must have written its two ledger rows (settling may add a few more).
     if (httpMoves < 2 * Math.round(httpCycles) || pgMoves < 2 * pgCycles) {
       throw new Error(
         `${variant}: fewer ledger rows than 2 per cycle (HTTP ${httpMoves}/${httpCycles}, pgbench ${pgMoves}/${pgCycles})`,
