@@ -6,10 +6,11 @@
  * BASELINE=argon2  answers every POST with argon2id.verify(BASELINE_HASH, password from the JSON body):
  *                  the bound on a login, with no database, session or JSON schema work.
  * BASELINE=moves   the least node for the buy + sell cycle: POST /api/v1/shop/items/:id/buy and
- *                  /api/v1/me/items/:id/sell run the server's own statements (mg_shop_buy, mg_shop_sell,
- *                  named prepared, on a pg pool of the server's size, DATABASE_URL) for the player of the
- *                  bearer token (sessions read once at start) and answer the statement's values as JSON:
- *                  the node CPU a move costs with no framework, validation, Redis, events or logging.
+ *                  /api/v1/me/items/:id/sell run the server's own statements (its wallet.repository's
+ *                  `buy` and `sell`, named prepared, the key's fingerprint by its `fingerprintOf`, on a pg
+ *                  pool of the server's size, DATABASE_URL) for the player of the bearer token (sessions
+ *                  read once at start) and answer the statement's values as JSON: the node CPU a move
+ *                  costs with no framework, validation, Redis, events or logging.
  * GET /healthz answers 200 in every mode.
  */
 import { createHash } from 'node:crypto';
@@ -17,6 +18,9 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { verify } from '@node-rs/argon2';
 import pg from 'pg';
+import type { PreparedStatement } from '../../server/src/db/client';
+import { fingerprintOf } from '../../server/src/features/wallet/idempotency';
+import { buy, sell } from '../../server/src/features/wallet/wallet.repository';
 
 const mode = process.env.BASELINE ?? 'static';
 const port = Number(process.env.PORT ?? 0);
@@ -57,57 +61,52 @@ function argon2Handler(): http.RequestListener {
   };
 }
 
-/** The statements exactly as the server sends them (server/src/features/wallet/wallet.repository.ts). */
-const BUY =
-  'SELECT o_kind, o_status, o_code, o_balance, o_price, o_power, o_at, o_tx, o_stored ' +
-  'FROM mg_shop_buy($1, $2, $3, $4, $5, $6, $7)';
-const SELL =
-  'SELECT o_kind, o_status, o_code, o_balance, o_price, o_power, o_amount, o_tx, o_stored ' +
-  'FROM mg_shop_sell($1, $2, $3, $4, $5, $6)';
-const MOVE_PATH = /^\/api\/v1\/(?:shop\/items\/(\d+)\/buy|me\/items\/(\d+)\/sell)(?:\?|$)/;
-
-interface MoveRow {
-  o_status: number | null;
-  o_balance: string | null;
-  o_price: string | null;
-}
-
 async function movesHandler(): Promise<http.RequestListener> {
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
+  // What the server's Database answers to its repositories (db/client.ts), over the same pool.
+  const database = {
+    query: async <R>(statement: PreparedStatement) =>
+      (await pool.query<R & pg.QueryResultRow>(statement)).rows as R[],
+  };
   const sessions = new Map<string, string>();
   const { rows } = await pool.query<{ token_hash: string; player_id: string }>(
     'SELECT token_hash, player_id::text AS player_id FROM sessions WHERE expires_at > now()',
   );
   for (const row of rows) sessions.set(row.token_hash, row.player_id);
   const name = process.env.BASELINE_ITEM_NAME ?? 'item';
+  const movePath = /^\/api\/v1\/(?:shop\/items\/(\d+)\/buy|me\/items\/(\d+)\/sell)(?:\?|$)/;
   return (request, response) => {
-    const route = MOVE_PATH.exec(request.url ?? '');
+    const route = movePath.exec(request.url ?? '');
     if (request.url === '/healthz' || !route) {
       response.writeHead(request.url === '/healthz' ? 200 : 404).end();
       return;
     }
+    // The server echoes it; the load generator pairs each answer with its request by it.
+    const requestId = request.headers['x-request-id'] ?? '';
     const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
     const playerId = sessions.get(createHash('sha256').update(token).digest('hex'));
     if (!playerId) {
-      response.writeHead(401, { 'x-request-id': request.headers['x-request-id'] ?? '' }).end();
+      response.writeHead(401, { 'x-request-id': requestId }).end();
       return;
     }
     request.resume();
     request.on('end', () => {
-      const buying = route[1] !== undefined;
       const itemId = Number(route[1] ?? route[2]);
+      const path = route[1] !== undefined ? `/shop/items/${itemId}/buy` : `/me/items/${itemId}/sell`;
       const key = request.headers['idempotency-key'];
       const keyArgs =
         typeof key === 'string'
-          ? [key, createHash('sha256').update(`${request.url}`).digest('hex')]
-          : [null, ''];
-      const query = buying
-        ? { name: 'wallet_buy', text: BUY, values: [playerId, itemId, null, 100, ...keyArgs, name] }
-        : { name: 'wallet_sell', text: SELL, values: [playerId, itemId, 100, ...keyArgs, name] };
-      pool
-        .query<MoveRow>(query)
-        .then(({ rows: [row] }) => {
-          if (!row) throw new Error('no row');
+          ? {
+              key,
+              fingerprint: fingerprintOf({ method: 'POST', path, body: route[1] !== undefined ? {} : null }),
+            }
+          : { key: null, fingerprint: '' };
+      const move =
+        route[1] !== undefined
+          ? buy(database, { playerId, itemId, expectedPrice: null, sellPercent: 100, name, ...keyArgs })
+          : sell(database, { playerId, itemId, sellPercent: 100, name, ...keyArgs });
+      move
+        .then((row) => {
           const body = JSON.stringify({
             balance: row.o_balance,
             item: { id: itemId, name, price: row.o_price },
@@ -115,8 +114,7 @@ async function movesHandler(): Promise<http.RequestListener> {
           response
             .writeHead(row.o_status ?? 500, {
               'content-type': 'application/json; charset=utf-8',
-              // The server echoes it; the load generator pairs each answer with its request by it.
-              'x-request-id': request.headers['x-request-id'] ?? '',
+              'x-request-id': requestId,
             })
             .end(body);
         })

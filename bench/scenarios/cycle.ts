@@ -225,22 +225,15 @@ async function cycleVsPgbench(
     await settle();
     // Warm both sides, then alternate measured rounds (the idle server keeps its pool open meanwhile).
     const warmS = Math.round(options.warmupS);
-    const leastNodeCycle = (durationS: number) =>
-      leastNode
-        ? wrkCycle(leastNode, players, item, {
-            idempotent,
-            connections,
-            threads: options.wrkThreads,
-            durationS,
-          })
-        : null;
+    const leastNodeCycle = (node: Proc, durationS: number) =>
+      wrkCycle(node, players, item, { idempotent, connections, threads: options.wrkThreads, durationS });
     if (warmS > 0) {
       await http(warmS);
       await settle();
       await pgbench(least, warmS);
       await settle();
       if (leastNode) {
-        await leastNodeCycle(warmS);
+        await leastNodeCycle(leastNode, warmS);
         await settle();
       }
     }
@@ -290,7 +283,7 @@ async function cycleVsPgbench(
           ? await counted(
               'least node',
               leastNode.pid,
-              () => leastNodeCycle(options.durationS) as Promise<CycleRun>,
+              () => leastNodeCycle(leastNode, options.durationS),
               () => undefined,
             )
           : null,
